@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Functions called with (loan_ids=[...], as_of=date) after loans change (import, repayment,
+# reclassification, the daily recompute); see loans.services.ledger_changed.
+LEDGER_CHANGE_HANDLERS: list[str] = []
+
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -1,0 +1,14 @@
+import datetime as dt
+
+from celery import shared_task
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+
+@shared_task(acks_late=True)
+def run_ledger_change_handlers(loan_ids: list[int], as_of: str) -> int:
+    """Run every LEDGER_CHANGE_HANDLERS function for these loans (each is idempotent)."""
+    day = dt.date.fromisoformat(as_of)
+    for path in settings.LEDGER_CHANGE_HANDLERS:
+        import_string(path)(loan_ids=loan_ids, as_of=day)
+    return len(loan_ids)
