@@ -42,3 +42,9 @@ def test_language_switcher_turns_the_login_page_english(client):
     client.post(reverse("set_language"), {"language": "en", "next": reverse("login")})
     response = client.get(reverse("login"))
     assert "Log in to post-loan management" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client):
+    response = client.get(reverse("login"), headers={"accept-language": "en-US,en;q=0.9"})
+    assert "登录" in response.content.decode()
