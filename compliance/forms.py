@@ -108,7 +108,7 @@ class SessionCreateForm(TrainingSessionForm):
         super().__init__(*args, **kwargs)
         self.fields["branch"].queryset = branches
         if branches is not None and len(branches) == 1:
-            self.fields["branch"].initial = branches[0]
+            self.fields["branch"].initial = branches.first()
 
 
 class AttendanceForm(forms.Form):

@@ -231,8 +231,8 @@ def session_detail(request, pk):
 
 @role_required(*MANAGERS)
 def session_create(request):
-    branches = list(visible_branches(request.user))
-    branch_ids = [branch.pk for branch in branches]
+    branches = visible_branches(request.user)
+    branch_ids = visible_branch_ids(request.user)
     form = SessionCreateForm(
         request.POST or None,
         request.FILES or None,
