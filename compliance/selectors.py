@@ -145,6 +145,7 @@ class StaffFigures:
     violations: int = 0
     fines: Decimal = Decimal("0.00")
     missed_in_a_row: int = 0
+    last_missed_on: dt.date | None = None
 
     @property
     def training_hours(self) -> Decimal:
@@ -215,14 +216,15 @@ def staff_figures(
     meetings = (
         attendance.filter(session__kind=TrainingKind.MORNING_MEETING)
         .order_by("staff_id", "-session__held_on")
-        .values_list("staff_id", "status")
+        .values_list("staff_id", "status", "session__held_on")
     )
     streak_open: dict[int, bool] = {}
-    for staff_id, status in meetings:
+    for staff_id, status, held_on in meetings:
         if status == AttendanceStatus.EXCUSED or not streak_open.get(staff_id, True):
             continue
         if status == AttendanceStatus.ABSENT:
             rows[staff_id].missed_in_a_row += 1
+            rows[staff_id].last_missed_on = rows[staff_id].last_missed_on or held_on
         else:
             streak_open[staff_id] = False
     overdue_before = now - dt.timedelta(days=ACK_OVERDUE_DAYS)

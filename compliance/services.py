@@ -664,7 +664,8 @@ def compliance_reminders_send(*, today: dt.date) -> int:
     ).select_related("user")
     start = today - dt.timedelta(days=MISSED_MEETINGS_WINDOW_DAYS)
     for figures in staff_figures(profiles=list(profiles), start=start, end=today, now=now):
-        if figures.missed_in_a_row < 2:
+        # Reminded for the week of the second missed meeting, not again every week after.
+        if figures.missed_in_a_row < 2 or figures.last_missed_on < today - dt.timedelta(days=6):
             continue
         _email, created = email_queue(
             kind=MISSED_MEETINGS_KIND,
