@@ -33,7 +33,7 @@ def test_a_question_answered_twice_in_one_attempt_is_refused_with_a_clear_messag
     services.attempt_answer(attempt=attempt, question=question, choice_ids=right)
     with pytest.raises(ValidationError) as error:
         services.attempt_answer(attempt=attempt, question=question, choice_ids=right)
-    assert "already been answered" in str(error.value)
+    assert "该题已作答" in str(error.value)
     assert AttemptAnswer.objects.filter(attempt=attempt).count() == 1
 
 
@@ -57,21 +57,21 @@ def test_submitting_the_same_attempt_twice_in_the_browser_is_refused(client_for,
     response = client.post(reverse("compliance-attempt", args=[attempt.pk]), form, follow=True)
     assert "100" in response.content.decode()
     response = client.post(reverse("compliance-attempt", args=[attempt.pk]), form, follow=True)
-    assert "already been submitted" in response.content.decode() or "已经提交" in response.content.decode()
+    assert "本次答题已经提交" in response.content.decode()
     assert AttemptAnswer.objects.filter(attempt=attempt).count() == 3
 
 
 def test_single_choice_with_two_answers_is_refused(knowledge_test, officer):
     attempt = services.attempt_start(test=knowledge_test, staff=officer)
     question = knowledge_test.questions.get(kind=QuestionKind.SINGLE)
-    with pytest.raises(ValidationError, match="Pick one answer"):
+    with pytest.raises(ValidationError, match="只能选择一个答案"):
         services.attempt_answer(
             attempt=attempt, question=question, choice_ids=list(question.choices.values_list("pk", flat=True))
         )
 
 
 def test_a_single_choice_question_needs_exactly_one_right_answer(db):
-    with pytest.raises(ValidationError, match="exactly one"):
+    with pytest.raises(ValidationError, match="只能有一个正确答案"):
         services.question_create(
             kind=QuestionKind.SINGLE, text="q", choices=[("a", True), ("b", True)], topic="t"
         )

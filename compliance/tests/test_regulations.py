@@ -63,7 +63,7 @@ def test_revising_asks_again_and_drops_the_old_pending_ones(officer, other_offic
 
 def test_a_revision_needs_a_new_version(officer):
     regulation = _publish()
-    with pytest.raises(ValidationError, match="new version"):
+    with pytest.raises(ValidationError, match="新的版本号"):
         services.regulation_revise(regulation=regulation, version="1", effective_on=dt.date(2026, 12, 1))
 
 
@@ -71,7 +71,7 @@ def test_a_regulation_that_supersedes_itself_is_refused_with_a_clear_message(off
     regulation = _publish()
     with pytest.raises(ValidationError) as error:
         services.regulation_supersede(regulation=regulation, successor=regulation)
-    assert "cannot supersede itself" in str(error.value)
+    assert "制度不能被其自身替代" in str(error.value)
     regulation.refresh_from_db()
     assert regulation.superseded_by is None
 
@@ -138,7 +138,7 @@ def test_an_executable_document_is_refused(client_for, compliance_officer):
         },
     )
     assert response.status_code == 200
-    assert "Upload a PDF" in response.content.decode() or "上传" in response.content.decode()
+    assert "请上传PDF" in response.content.decode()
     assert not Regulation.objects.exists()
 
 
@@ -156,6 +156,7 @@ def test_a_document_over_the_size_limit_is_refused(client_for, compliance_office
         },
     )
     assert response.status_code == 200
+    assert "最大允许" in response.content.decode()
     assert not Regulation.objects.exists()
 
 

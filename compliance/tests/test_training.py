@@ -51,7 +51,7 @@ def test_the_meeting_job_runs_every_monday_at_half_past_seven():
 def test_attendance_for_someone_not_on_the_branch_is_refused(meeting, outsider):
     with pytest.raises(ValidationError) as error:
         services.attendance_record(session=meeting, staff=outsider, status=AttendanceStatus.PRESENT)
-    assert "is not on the staff of" in str(error.value)
+    assert "不是衡东支行的员工" in str(error.value)
     assert not Attendance.objects.filter(session=meeting, staff=outsider).exists()
 
 
@@ -64,7 +64,7 @@ def test_attendance_form_refuses_someone_from_another_branch_with_a_message(
         follow=True,
     )
     # The outsider is outside the head's scope: no such staff member here.
-    assert "No staff member" in response.content.decode() or "没有" in response.content.decode()
+    assert "没有该工号的员工" in response.content.decode()
     assert not Attendance.objects.filter(session=meeting, staff=outsider).exists()
 
 
@@ -76,12 +76,12 @@ def test_city_head_adding_another_branchs_staff_to_a_meeting_is_refused(
         {"employee_no": outsider.profile.employee_no, "status": AttendanceStatus.PRESENT},
         follow=True,
     )
-    assert outsider.profile.full_name in response.content.decode()
+    assert f"{outsider.profile.full_name} 不是衡东支行的员工" in response.content.decode()
     assert not Attendance.objects.filter(session=meeting, staff=outsider).exists()
 
 
 def test_an_excused_absence_needs_its_reason(meeting, officer):
-    with pytest.raises(ValidationError, match="reason"):
+    with pytest.raises(ValidationError, match="请假须填写原因"):
         services.attendance_record(session=meeting, staff=officer, status=AttendanceStatus.EXCUSED)
 
 
@@ -159,7 +159,7 @@ def test_the_next_meetings_page_shows_the_carried_problem(client_for, meeting, b
 
 
 def test_a_problem_needs_an_owner_on_the_branch(meeting, outsider):
-    with pytest.raises(ValidationError, match="owner"):
+    with pytest.raises(ValidationError, match="责任人"):
         services.meeting_problem_raise(
             meeting=meeting, description="x", owner=outsider, due_on=dt.date(2026, 12, 1)
         )
@@ -178,7 +178,7 @@ def test_the_owner_resolves_their_problem_and_others_cannot(client_for, meeting,
 
 
 def test_a_second_meeting_in_the_same_week_is_refused(meeting, branch):
-    with pytest.raises(ValidationError, match="already has its morning meeting"):
+    with pytest.raises(ValidationError, match="本周已有晨会"):
         services.training_session_create(
             branch=branch, kind=TrainingKind.MORNING_MEETING, title="again", held_on=dt.date(2026, 11, 25)
         )

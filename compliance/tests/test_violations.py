@@ -41,19 +41,19 @@ def test_a_penalty_without_an_approver_is_refused_with_a_clear_message(officer, 
             rule="r",
             source=ViolationSource.OTHER,
         )
-    assert "needs an approver" in str(error.value)
+    assert "处罚必须有审批人" in str(error.value)
     assert not Violation.objects.exists()
 
 
 def test_the_form_refuses_a_penalty_without_an_approver(client_for, compliance_officer, officer):
     response = client_for(compliance_officer).post(reverse("compliance-violation-create"), _form(officer))
     assert response.status_code == 200
-    assert "approver" in response.content.decode() or "审批人" in response.content.decode()
+    assert "处罚必须有审批人" in response.content.decode()
     assert not Violation.objects.exists()
 
 
 def test_an_officer_cannot_approve_a_penalty(officer, other_officer, compliance_officer):
-    with pytest.raises(ValidationError, match="Only the branch head"):
+    with pytest.raises(ValidationError, match="只有支行负责人或合规人员"):
         services.violation_record(
             staff=officer,
             recorded_by=compliance_officer,
@@ -111,7 +111,7 @@ def test_compliance_withdraws_a_pending_violation(client_for, compliance_officer
 
 def test_a_decided_violation_cannot_be_decided_again(branch_head, officer):
     violation = services.violation_approve(violation=_pending(officer), approved_by=branch_head)
-    with pytest.raises(ValidationError, match="pending"):
+    with pytest.raises(ValidationError, match="待审批"):
         services.violation_withdraw(violation=violation, withdrawn_by=branch_head)
 
 
