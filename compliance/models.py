@@ -178,9 +178,15 @@ class Regulation(models.Model):
         verbose_name_plural = _("regulations")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(superseded_by=models.F("id")), name="regulation_not_superseded_by_itself"
+                condition=~Q(superseded_by=models.F("id")),
+                name="regulation_not_superseded_by_itself",
+                violation_error_message=_("A regulation cannot supersede itself."),
             ),
-            models.UniqueConstraint(fields=["title", "version"], name="regulation_title_version_unique"),
+            models.UniqueConstraint(
+                fields=["title", "version"],
+                name="regulation_title_version_unique",
+                violation_error_message=_("This version of the regulation exists already."),
+            ),
         ]
 
     def __str__(self):
@@ -283,6 +289,7 @@ class TrainingSession(models.Model):
                 fields=["branch", "week_of"],
                 condition=Q(kind=TrainingKind.MORNING_MEETING),
                 name="training_one_meeting_per_branch_week",
+                violation_error_message=_("This branch already has its morning meeting for that week."),
             ),
         ]
 
@@ -323,6 +330,7 @@ class Attendance(models.Model):
             models.CheckConstraint(
                 condition=~Q(status=AttendanceStatus.EXCUSED) | ~Q(reason=""),
                 name="attendance_excused_has_reason",
+                violation_error_message=_("An excused absence needs its reason."),
             ),
         ]
 
@@ -493,7 +501,13 @@ class AttemptAnswer(models.Model):
         verbose_name_plural = _("answers")
         constraints = [
             # A question is answered once per attempt: a second answer is refused.
-            models.UniqueConstraint(fields=["attempt", "question"], name="answer_once_per_attempt_question"),
+            models.UniqueConstraint(
+                fields=["attempt", "question"],
+                name="answer_once_per_attempt_question",
+                violation_error_message=_(
+                    "This question has already been answered in this attempt; an answer cannot be changed."
+                ),
+            ),
         ]
 
     def __str__(self):

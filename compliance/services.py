@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import _descendant_ids, profile_of, role_of, visible_branch_ids
+from accounts.access import profile_of, role_of, visible_branch_ids
 from accounts.models import Branch, Role, StaffProfile
 from compliance.models import (
     Acknowledgement,
@@ -193,8 +193,13 @@ def violation_appeal(*, violation: Violation, staff, note: str) -> Violation:
 
 
 def _check_supersession(regulation: Regulation) -> None:
-    if regulation.superseded_by_id is not None and regulation.superseded_by_id == regulation.pk:
+    successor_id = regulation.superseded_by_id
+    if successor_id is None:
+        return
+    if successor_id == regulation.pk:
         raise ValidationError({"superseded_by": _("A regulation cannot supersede itself.")})
+    if regulation.pk and Regulation.objects.filter(pk=successor_id, superseded_by_id=regulation.pk).exists():
+        raise ValidationError({"superseded_by": _("Two regulations cannot supersede each other.")})
 
 
 def applicable_staff(*, regulation: Regulation):
@@ -203,12 +208,17 @@ def applicable_staff(*, regulation: Regulation):
     profiles = StaffProfile.objects.filter(user__is_active=True).exclude(role=Role.ADMIN)
     if regulation.applies_to_roles:
         profiles = profiles.filter(role__in=regulation.applies_to_roles)
-    branch_ids = list(regulation.applies_to_branches.values_list("id", flat=True))
-    if branch_ids:
-        edges = list(Branch.objects.values_list("id", "parent_id"))
-        covered = set()
-        for branch_id in branch_ids:
-            covered |= _descendant_ids(branch_id, edges)
+    covered = set(regulation.applies_to_branches.values_list("id", flat=True))
+    if covered:
+        children: dict[int, list[int]] = {}
+        for branch_id, parent_id in Branch.objects.values_list("id", "parent_id"):
+            children.setdefault(parent_id, []).append(branch_id)
+        stack = list(covered)
+        while stack:
+            for child in children.get(stack.pop(), ()):
+                if child not in covered:
+                    covered.add(child)
+                    stack.append(child)
         profiles = profiles.filter(branch_id__in=covered)
     return profiles.select_related("user")
 
@@ -284,8 +294,6 @@ def regulation_supersede(*, regulation: Regulation, successor: Regulation) -> Re
     """Mark ``regulation`` superseded by ``successor``; its pending acknowledgements go."""
     regulation.superseded_by = successor
     _check_supersession(regulation)
-    if successor.superseded_by_id == regulation.pk:
-        raise ValidationError({"superseded_by": _("Two regulations cannot supersede each other.")})
     regulation.save(update_fields=["superseded_by"])
     Acknowledgement.objects.filter(regulation=regulation, acknowledged_at__isnull=True).delete()
     return regulation

@@ -93,7 +93,8 @@ def _regulation_form(request, instance=None):
         request.FILES or None,
         instance=instance,
         branches=visible_branches(request.user),
-        regulations=selectors.regulations_visible_to(request.user).exclude(pk=getattr(instance, "pk", None)),
+        # The regulation itself stays in the list: choosing it is refused with a clear message.
+        regulations=selectors.regulations_visible_to(request.user),
     )
 
 

@@ -96,6 +96,7 @@ def test_the_edit_form_refuses_a_regulation_superseding_itself(client_for, compl
         },
     )
     assert response.status_code == 200
+    assert "制度不能被其自身替代" in response.content.decode()
     regulation.refresh_from_db()
     assert regulation.superseded_by is None
 
@@ -202,3 +203,10 @@ def test_a_branch_regulation_is_invisible_to_another_branch(client_for, branch, 
     regulation = services.regulation_publish(regulation=RegulationFactory.build(), branches=[branch])
     assert client_for(outsider).get(reverse("compliance-regulation", args=[regulation.pk])).status_code == 404
     assert client_for(officer).get(reverse("compliance-regulation", args=[regulation.pk])).status_code == 200
+
+
+def test_two_regulations_superseding_each_other_are_refused(officer):
+    old, new = _publish(), _publish()
+    services.regulation_supersede(regulation=old, successor=new)
+    with pytest.raises(ValidationError, match="不能互相替代"):
+        services.regulation_supersede(regulation=new, successor=old)
