@@ -200,8 +200,9 @@ def _seed_meetings(branch, staff_users, head, regulations, today) -> int:
             meeting=meeting, work_reviewed=WORK_REVIEWED[weeks_ago % len(WORK_REVIEWED)]
         )
         for problem in previous_problems:
-            # Problems raised three weeks or more ago were resolved at a later meeting.
-            if problem.status == "open" and (monday - problem.meeting.held_on).days >= 21:
+            # Problems raised four weeks or more ago were resolved at a later meeting; newer ones
+            # are still open and carried to the next meeting.
+            if problem.status == "open" and (monday - problem.meeting.held_on).days >= 28:
                 services.meeting_problem_resolve(
                     problem=problem, resolution="已上门核实并整改", resolved_on=monday
                 )

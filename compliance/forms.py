@@ -123,9 +123,14 @@ class AttendanceForm(forms.Form):
                 label=attendance.staff.profile.full_name,
                 choices=AttendanceStatus.choices,
                 initial=attendance.status,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
             )
             self.fields[reason_name] = forms.CharField(
-                label=_("reason"), required=False, max_length=200, initial=attendance.reason
+                label=_("reason"),
+                required=False,
+                max_length=200,
+                initial=attendance.reason,
+                widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             )
             self.rows.append((attendance, self[status_name], self[reason_name]))
 
