@@ -205,6 +205,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_queued_emails",
         "schedule": crontab(minute="*/10"),
     },
+    # Every Monday at 07:30: create the week's morning meeting (每周一晨会) of each branch.
+    "compliance-morning-meetings": {
+        "task": "compliance.tasks.create_morning_meetings",
+        "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
+    },
+    # Every day at 09:00: remind overdue acknowledgements and two missed meetings in a row.
+    "compliance-reminders": {
+        "task": "compliance.tasks.send_compliance_reminders",
+        "schedule": crontab(minute=0, hour=9),
+    },
 }
 
 # Functions called with (loan_ids=[...], as_of=date) after loans change (import, repayment,
