@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import factory
 
+from loan_collections.contact_policy import SHANGHAI
 from loan_collections.models import (
     Channel,
     CollectionCase,
@@ -12,14 +13,19 @@ from loan_collections.models import (
     PromiseToPay,
     Stage,
 )
-from loan_collections.contact_policy import SHANGHAI
 from loans.domain import RiskClass
 from loans.factories import BorrowerFactory, LoanFactory
 
 
 def overdue_loan(*, borrower, days=15, principal=Decimal("2600.00"), interest=Decimal("300.00"), **kwargs):
     """A loan of ``borrower`` that is ``days`` past due (class at its floor)."""
-    risk = RiskClass.SPECIAL_MENTION if days <= 90 else RiskClass.SUBSTANDARD if days <= 270 else RiskClass.DOUBTFUL
+    risk = (
+        RiskClass.SPECIAL_MENTION
+        if days <= 90
+        else RiskClass.SUBSTANDARD
+        if days <= 270
+        else RiskClass.DOUBTFUL
+    )
     if days > 360:
         risk = RiskClass.LOSS
     return LoanFactory(

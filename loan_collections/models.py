@@ -31,7 +31,7 @@ class CollectionSettings(models.Model):
     )
     quiet_lunar_days = models.BooleanField(_("no calls on the lunar 1st, 15th and 30th"), default=True)
     last_day_rule = models.CharField(
-        _("the lunar \u201c30th\u201d means"),
+        _("the lunar “30th” means"),
         max_length=12,
         choices=LastDayRule.choices,
         default=LastDayRule.LAST_DAY,

@@ -319,7 +319,7 @@ def contact_log(
         if promise_date is None:
             errors["promise_date"].append(_("A promise needs the promised date."))
     elif promise_amount is not None or promise_date is not None:
-        errors["outcome"].append(_("Choose the outcome \u201cpromise to pay\u201d to record a promise."))
+        errors["outcome"].append(_("Choose the outcome “promise to pay” to record a promise."))
     if promise_date is not None and promise_date < now.astimezone(SHANGHAI).date():
         errors["promise_date"].append(_("The promised date is in the past."))
     if promise_amount is not None:

@@ -50,7 +50,12 @@ def test_a_thirty_day_month_ends_on_its_thirtieth_not_its_twenty_ninth():
 
 @pytest.mark.parametrize(
     ("moment", "allowed"),
-    [("2026-03-04 09:59", False), ("2026-03-04 10:00", True), ("2026-03-04 19:59", True), ("2026-03-04 20:00", False)],
+    [
+        ("2026-03-04 09:59", False),
+        ("2026-03-04 10:00", True),
+        ("2026-03-04 19:59", True),
+        ("2026-03-04 20:00", False),
+    ],
 )
 def test_ten_oclock_and_eight_pm_boundaries(moment, allowed):
     assert contact_window(at(moment), RULES).allowed is allowed

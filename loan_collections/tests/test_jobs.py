@@ -46,7 +46,9 @@ def test_the_schedule_is_in_code():
 
 
 @pytest.mark.django_db
-def test_worklist_email_is_chinese_with_masked_phones_and_the_head_gets_a_summary(branch, officer, other_officer, branch_head):
+def test_worklist_email_is_chinese_with_masked_phones_and_the_head_gets_a_summary(
+    branch, officer, other_officer, branch_head
+):
     _portfolio(branch, officer, other_officer)
     result = reminders_send(day=DAY)
     assert result == {"queued": 3, "existing": 0}
@@ -59,7 +61,9 @@ def test_worklist_email_is_chinese_with_masked_phones_and_the_head_gets_a_summar
 
 
 @pytest.mark.django_db
-def test_building_the_reminders_takes_a_constant_number_of_reads(branch, officer, other_officer, branch_head, django_assert_max_num_queries):
+def test_building_the_reminders_takes_a_constant_number_of_reads(
+    branch, officer, other_officer, branch_head, django_assert_max_num_queries
+):
     _portfolio(branch, officer, other_officer)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -76,7 +80,9 @@ def test_building_the_reminders_takes_a_constant_number_of_reads(branch, officer
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_reminder_job_run_twice_by_a_real_worker_sends_one_email_per_officer(branch, officer, other_officer, branch_head):
+def test_reminder_job_run_twice_by_a_real_worker_sends_one_email_per_officer(
+    branch, officer, other_officer, branch_head
+):
     _portfolio(branch, officer, other_officer)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         first = tasks.send_collection_reminders.delay(DAY.isoformat()).get(timeout=30)

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from compliance.models import Violation, ViolationSource
 from loan_collections import services
@@ -31,6 +32,13 @@ NOW = dt.datetime(2026, 11, 18, 11, 0, tzinfo=SHANGHAI)  # a Wednesday, 农历�
 
 def at(text):
     return dt.datetime.fromisoformat(text).replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages are matched in English here; the Chinese ones are in the .po."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -132,7 +140,11 @@ def test_escalation_makes_the_branch_head_co_owner_and_records_who_and_why(case,
     case.refresh_from_db()
     change = StageChange.objects.get(case=case)
     assert case.stage == Stage.ESCALATED and case.co_owner == branch_head
-    assert change.changed_by == officer and change.reason.startswith("钉子户") and change.from_stage == Stage.REMINDER
+    assert (
+        change.changed_by == officer
+        and change.reason.startswith("钉子户")
+        and change.from_stage == Stage.REMINDER
+    )
 
 
 @pytest.mark.django_db
@@ -142,10 +154,16 @@ def test_closing_after_a_closed_court_case_is_allowed(case, officer, branch_head
     case.refresh_from_db()
     with time_machine.travel(NOW):
         action = services.legal_action_record(
-            case=case, by=officer, filed_on=dt.date(2026, 11, 1), court="衡东县人民法院",
-            court_case_no="(2026)湘0424民初1号", claim_amount=Decimal("2900.00"),
+            case=case,
+            by=officer,
+            filed_on=dt.date(2026, 11, 1),
+            court="衡东县人民法院",
+            court_case_no="(2026)湘0424民初1号",
+            claim_amount=Decimal("2900.00"),
         )
-    services.legal_action_update(action=action, by=officer, stage=LegalStage.CLOSED, outcome="调解", recovered_amount=Decimal("2900"))
+    services.legal_action_update(
+        action=action, by=officer, stage=LegalStage.CLOSED, outcome="调解", recovered_amount=Decimal("2900")
+    )
     services.case_move(case=case, to_stage=Stage.CLOSED, by=officer, reason="court case settled")
     case.refresh_from_db()
     assert case.stage == Stage.CLOSED
@@ -157,7 +175,12 @@ def test_a_court_case_never_goes_back(case, officer):
     case.save()
     with time_machine.travel(NOW):
         action = services.legal_action_record(
-            case=case, by=officer, filed_on=dt.date(2026, 11, 1), court="c", court_case_no="1", claim_amount=Decimal("1")
+            case=case,
+            by=officer,
+            filed_on=dt.date(2026, 11, 1),
+            court="c",
+            court_case_no="1",
+            claim_amount=Decimal("1"),
         )
     services.legal_action_update(action=action, by=officer, stage=LegalStage.JUDGED)
     with pytest.raises(ValidationError, match="earlier stage"):
@@ -168,13 +191,23 @@ def test_a_court_case_never_goes_back(case, officer):
 def test_a_lawsuit_needs_the_legal_stage_and_a_positive_claim(case, officer):
     with pytest.raises(ValidationError, match="legal action"):
         services.legal_action_record(
-            case=case, by=officer, filed_on=dt.date(2026, 11, 1), court="c", court_case_no="1", claim_amount=Decimal("1")
+            case=case,
+            by=officer,
+            filed_on=dt.date(2026, 11, 1),
+            court="c",
+            court_case_no="1",
+            claim_amount=Decimal("1"),
         )
     case.stage = Stage.LEGAL
     case.save()
     with pytest.raises(ValidationError):
         services.legal_action_record(
-            case=case, by=officer, filed_on=dt.date(2026, 11, 1), court="c", court_case_no="1", claim_amount=Decimal("0")
+            case=case,
+            by=officer,
+            filed_on=dt.date(2026, 11, 1),
+            court="c",
+            court_case_no="1",
+            claim_amount=Decimal("0"),
         )
     assert not LegalAction.objects.exists()
 
@@ -212,13 +245,25 @@ def test_an_sms_is_not_bound_by_the_hours(case, officer):
 @pytest.mark.django_db
 def test_an_officer_cannot_override_the_rules(case, officer):
     with pytest.raises(ValidationError, match="Only the branch head"):
-        log(case, officer, contacted_at=at("2026-11-18 21:00"), now=at("2026-11-18 22:00"), override_reason="he asked me to call")
+        log(
+            case,
+            officer,
+            contacted_at=at("2026-11-18 21:00"),
+            now=at("2026-11-18 22:00"),
+            override_reason="he asked me to call",
+        )
     assert not ContactAttempt.objects.exists()
 
 
 @pytest.mark.django_db
 def test_the_branch_head_overrides_with_a_reason_that_is_kept(case, branch_head):
-    contact = log(case, branch_head, contacted_at=at("2026-11-18 21:00"), now=at("2026-11-18 22:00"), override_reason="borrower asked for an evening call")
+    contact = log(
+        case,
+        branch_head,
+        contacted_at=at("2026-11-18 21:00"),
+        now=at("2026-11-18 22:00"),
+        override_reason="borrower asked for an evening call",
+    )
     assert contact.overridden_by == branch_head and contact.override_reason.startswith("borrower asked")
     assert "20:00" in contact.policy_reason
 
@@ -243,7 +288,13 @@ def test_a_contact_in_the_future_is_refused(case, officer):
 
 @pytest.mark.django_db
 def test_a_promise_is_recorded_with_the_contact(case, officer):
-    contact = log(case, officer, outcome="promise", promise_amount=Decimal("2900.00"), promise_date=dt.date(2026, 11, 20))
+    contact = log(
+        case,
+        officer,
+        outcome="promise",
+        promise_amount=Decimal("2900.00"),
+        promise_date=dt.date(2026, 11, 20),
+    )
     assert contact.promise.amount == Decimal("2900.00") and contact.promise.status == PromiseStatus.PENDING
     case.refresh_from_db()
     assert case.next_action_on == dt.date(2026, 11, 20)
@@ -269,7 +320,13 @@ def test_bad_promises_are_refused_and_nothing_is_saved(case, officer, amount, da
 @pytest.mark.django_db
 def test_the_most_a_promise_may_be_is_balance_plus_overdue_interest(case, officer):
     # balance 80,000.00 (contains the overdue principal) + overdue interest 300.00
-    contact = log(case, officer, outcome="promise", promise_amount=Decimal("80300.00"), promise_date=dt.date(2026, 11, 20))
+    contact = log(
+        case,
+        officer,
+        outcome="promise",
+        promise_amount=Decimal("80300.00"),
+        promise_date=dt.date(2026, 11, 20),
+    )
     assert contact.promise.amount == Decimal("80300.00")
 
 
@@ -280,7 +337,12 @@ def _promise(case, amount="2900.00"):
 @pytest.mark.django_db
 def test_promise_paid_in_full_is_kept(case):
     promise = _promise(case)
-    RepaymentFactory(loan=case.borrower.loans.first(), paid_on=dt.date(2026, 11, 19), principal=Decimal("2600"), interest=Decimal("300"))
+    RepaymentFactory(
+        loan=case.borrower.loans.first(),
+        paid_on=dt.date(2026, 11, 19),
+        principal=Decimal("2600"),
+        interest=Decimal("300"),
+    )
     result = services.promises_check(at=at("2026-11-20 16:00"))
     promise.refresh_from_db()
     assert promise.status == PromiseStatus.KEPT and result["kept"] == 1
@@ -290,7 +352,12 @@ def test_promise_paid_in_full_is_kept(case):
 @pytest.mark.django_db
 def test_partial_payment_makes_a_partial_promise_with_a_call_again_task(case):
     promise = _promise(case)
-    RepaymentFactory(loan=case.borrower.loans.first(), paid_on=dt.date(2026, 11, 20), principal=Decimal("1000"), interest=Decimal("0"))
+    RepaymentFactory(
+        loan=case.borrower.loans.first(),
+        paid_on=dt.date(2026, 11, 20),
+        principal=Decimal("1000"),
+        interest=Decimal("0"),
+    )
     services.promises_check(at=at("2026-11-20 16:00"))
     promise.refresh_from_db()
     assert promise.status == PromiseStatus.PARTIAL and promise.paid_amount == Decimal("1000.00")
@@ -337,7 +404,9 @@ def test_a_payment_after_the_promised_date_does_not_keep_the_promise(case):
 @pytest.mark.django_db
 def test_plan_base_is_the_balance_at_the_start_of_the_year(borrower, officer):
     old = overdue_loan(borrower=borrower, disbursed_on=dt.date(2025, 3, 1), balance=Decimal("50000.00"))
-    LoanFactory(borrower=borrower, disbursed_on=dt.date(2026, 2, 1), balance=Decimal("30000.00"))  # after 1 Jan
+    LoanFactory(
+        borrower=borrower, disbursed_on=dt.date(2026, 2, 1), balance=Decimal("30000.00")
+    )  # after 1 Jan
     RepaymentFactory(loan=old, paid_on=dt.date(2026, 3, 15), principal=Decimal("4000.00"))
     RepaymentFactory(loan=old, paid_on=dt.date(2025, 12, 15), principal=Decimal("4000.00"))  # last year
     case = CollectionCaseFactory(borrower=borrower)
@@ -356,15 +425,21 @@ def test_a_target_above_the_base_is_refused(case, officer):
 def test_a_measure_owner_must_work_at_the_branch(case, officer, outsider):
     plan = services.plan_create(case=case, by=officer, year=2026)
     with pytest.raises(ValidationError):
-        services.plan_measure_add(plan=plan, by=officer, kind="visit", owner=outsider, target_date=dt.date(2026, 12, 1))
-    measure = services.plan_measure_add(plan=plan, by=officer, kind="employer", owner=officer, target_date=dt.date(2026, 12, 1))
+        services.plan_measure_add(
+            plan=plan, by=officer, kind="visit", owner=outsider, target_date=dt.date(2026, 12, 1)
+        )
+    measure = services.plan_measure_add(
+        plan=plan, by=officer, kind="employer", owner=officer, target_date=dt.date(2026, 12, 1)
+    )
     assert measure.plan == plan
 
 
 @pytest.mark.django_db
 def test_officers_own_failing_raises_a_penalty_in_the_compliance_record(case, officer):
     loan = case.borrower.loans.get()
-    services.overdue_cause_record(loan=loan, by=officer, cause="officer", note="贷后检查未做", on=dt.date(2026, 11, 18))
+    services.overdue_cause_record(
+        loan=loan, by=officer, cause="officer", note="贷后检查未做", on=dt.date(2026, 11, 18)
+    )
     violation = Violation.objects.get()
     assert violation.staff == officer and violation.source == ViolationSource.OFFICER_CAUSED_OVERDUE
     assert violation.source_object == loan
@@ -373,9 +448,13 @@ def test_officers_own_failing_raises_a_penalty_in_the_compliance_record(case, of
 @pytest.mark.django_db
 def test_other_causes_raise_no_penalty_and_a_cause_is_recorded_once(case, officer):
     loan = case.borrower.loans.get()
-    services.overdue_cause_record(loan=loan, by=officer, cause="income_loss", note="失业", on=dt.date(2026, 11, 18))
+    services.overdue_cause_record(
+        loan=loan, by=officer, cause="income_loss", note="失业", on=dt.date(2026, 11, 18)
+    )
     with pytest.raises(ValidationError, match="already recorded"):
-        services.overdue_cause_record(loan=loan, by=officer, cause="officer", note="x", on=dt.date(2026, 11, 18))
+        services.overdue_cause_record(
+            loan=loan, by=officer, cause="officer", note="x", on=dt.date(2026, 11, 18)
+        )
     assert not Violation.objects.exists() and OverdueCause.objects.count() == 1
 
 
@@ -383,13 +462,17 @@ def test_other_causes_raise_no_penalty_and_a_cause_is_recorded_once(case, office
 def test_a_current_loan_has_no_overdue_cause(officer, borrower):
     loan = LoanFactory(borrower=borrower)
     with pytest.raises(ValidationError, match="not overdue"):
-        services.overdue_cause_record(loan=loan, by=officer, cause="other", note="x", on=dt.date(2026, 11, 18))
+        services.overdue_cause_record(
+            loan=loan, by=officer, cause="other", note="x", on=dt.date(2026, 11, 18)
+        )
 
 
 @pytest.mark.django_db
 def test_settings_window_must_be_in_order(branch_head, branch, officer):
     with pytest.raises(ValidationError):
-        services.collection_settings_save(branch=branch, by=branch_head, earliest_time=dt.time(21), latest_time=dt.time(20))
+        services.collection_settings_save(
+            branch=branch, by=branch_head, earliest_time=dt.time(21), latest_time=dt.time(20)
+        )
     with pytest.raises(ValidationError):
         services.collection_settings_save(branch=branch, by=officer, weekly_call_cap=5)
     saved = services.collection_settings_save(branch=branch, by=branch_head, weekly_call_cap=5)

@@ -28,7 +28,13 @@ def outsider_case(other_branch, outsider):
     return CollectionCaseFactory(borrower=borrower)
 
 
-CASE_PAGES = ["collections-case", "collections-case-move", "collections-contact-new", "collections-plan-new", "collections-legal-new"]
+CASE_PAGES = [
+    "collections-case",
+    "collections-case-move",
+    "collections-contact-new",
+    "collections-plan-new",
+    "collections-legal-new",
+]
 
 
 @pytest.mark.django_db
@@ -39,7 +45,9 @@ def test_another_officers_case_answers_404(client_for, other_officer, case, name
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", CASE_PAGES)
-def test_another_branchs_case_answers_404_even_for_the_branch_head(client_for, branch_head, outsider_case, name):
+def test_another_branchs_case_answers_404_even_for_the_branch_head(
+    client_for, branch_head, outsider_case, name
+):
     assert client_for(branch_head).get(reverse(name, args=[outsider_case.pk])).status_code == 404
 
 
@@ -101,7 +109,12 @@ def test_contact_form_refuses_a_forbidden_time_and_saves_nothing(client_for, off
     with time_machine.travel(NOW):
         response = client_for(officer).post(
             reverse("collections-contact-new", args=[case.pk]),
-            {"contacted_at": "2026-11-18T09:00", "channel": "visit", "party": "borrower", "outcome": "no_answer"},
+            {
+                "contacted_at": "2026-11-18T09:00",
+                "channel": "visit",
+                "party": "borrower",
+                "outcome": "no_answer",
+            },
         )
     assert response.status_code == 200 and "10:00" in response.content.decode()
     assert not ContactAttempt.objects.exists()
@@ -128,7 +141,13 @@ def test_settings_page_is_for_the_branch_head_only(client_for, officer, branch_h
     assert client_for(officer).get(reverse("collections-settings")).status_code == 403
     response = client_for(branch_head).post(
         reverse("collections-settings"),
-        {"quiet_lunar_days": "on", "last_day_rule": "literal_30", "earliest_time": "09:30", "latest_time": "19:00", "weekly_call_cap": "2"},
+        {
+            "quiet_lunar_days": "on",
+            "last_day_rule": "literal_30",
+            "earliest_time": "09:30",
+            "latest_time": "19:00",
+            "weekly_call_cap": "2",
+        },
     )
     assert response.status_code == 302
     saved = CollectionSettings.objects.get(branch=branch)
@@ -138,7 +157,9 @@ def test_settings_page_is_for_the_branch_head_only(client_for, officer, branch_h
 @pytest.mark.django_db
 def test_overdue_cause_of_another_officers_loan_answers_404(client_for, other_officer, case):
     loan = case.borrower.loans.get()
-    assert client_for(other_officer).get(reverse("collections-overdue-cause", args=[loan.pk])).status_code == 404
+    assert (
+        client_for(other_officer).get(reverse("collections-overdue-cause", args=[loan.pk])).status_code == 404
+    )
 
 
 @pytest.mark.django_db
@@ -182,14 +203,22 @@ def test_contact_window_api_refuses_a_bad_time(officer):
 
 @pytest.mark.django_db
 def test_contact_window_api_hides_another_officers_case(other_officer, case):
-    response = api_for(other_officer).get(reverse("api-contact-window"), {"at": "2026-03-04T11:00", "case": case.pk})
+    response = api_for(other_officer).get(
+        reverse("api-contact-window"), {"at": "2026-03-04T11:00", "case": case.pk}
+    )
     assert response.status_code == 404
 
 
 @pytest.mark.django_db
 def test_contact_attempts_api_validates_like_the_form(officer, case):
     client = api_for(officer)
-    payload = {"case": case.pk, "contacted_at": "2026-11-18T09:00:00+08:00", "channel": "phone", "party": "borrower", "outcome": "no_answer"}
+    payload = {
+        "case": case.pk,
+        "contacted_at": "2026-11-18T09:00:00+08:00",
+        "channel": "phone",
+        "party": "borrower",
+        "outcome": "no_answer",
+    }
     with time_machine.travel(NOW):
         refused = client.post(reverse("api-contact-attempts"), payload, format="json")
         payload["contacted_at"] = "2026-11-18T10:30:00+08:00"
@@ -200,8 +229,17 @@ def test_contact_attempts_api_validates_like_the_form(officer, case):
 
 @pytest.mark.django_db
 def test_contact_attempts_api_hides_another_officers_case(other_officer, case):
-    payload = {"case": case.pk, "contacted_at": "2026-11-18T10:30:00+08:00", "channel": "phone", "party": "borrower", "outcome": "no_answer"}
-    assert api_for(other_officer).post(reverse("api-contact-attempts"), payload, format="json").status_code == 404
+    payload = {
+        "case": case.pk,
+        "contacted_at": "2026-11-18T10:30:00+08:00",
+        "channel": "phone",
+        "party": "borrower",
+        "outcome": "no_answer",
+    }
+    assert (
+        api_for(other_officer).post(reverse("api-contact-attempts"), payload, format="json").status_code
+        == 404
+    )
 
 
 @pytest.mark.django_db
