@@ -211,7 +211,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0),
     },
     # Every day at 16:00: check whether promised repayments arrived; broken -> call again.
-    "check-promises": {"task": "loan_collections.tasks.check_promises", "schedule": crontab(hour=16, minute=0)},
+    "check-promises": {
+        "task": "loan_collections.tasks.check_promises",
+        "schedule": crontab(hour=16, minute=0),
+    },
     # The 20th and 25th of every month at 08:30: collection worklists and summaries by email.
     "send-collection-reminders": {
         "task": "loan_collections.tasks.send_collection_reminders",
