@@ -40,3 +40,25 @@ def test_demo_builds_every_stage_and_is_idempotent(branch, officer, other_office
     assert LegalAction.objects.count() == 1
     statuses = set(PromiseToPay.objects.values_list("status", flat=True))
     assert {PromiseStatus.KEPT, PromiseStatus.BROKEN} <= statuses
+
+
+@pytest.mark.django_db
+def test_every_collections_page_renders_on_the_demo_data(client_for, branch, officer, other_officer, branch_head):
+    from django.urls import reverse
+
+    from loan_collections.models import CollectionPlan
+
+    for index in range(6):
+        overdue_loan(borrower=BorrowerFactory(branch=branch, officer=officer), days=10 + index * 20)
+    LoanFactory(borrower=BorrowerFactory(branch=branch, officer=officer))
+    with time_machine.travel(dt.datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI)):
+        demo.seed()
+    client = client_for(branch_head)
+    urls = [reverse("collections-worklist"), reverse("collections-targets"), reverse("collections-settings"), reverse("collections-case-open"), reverse("home")]
+    for case in CollectionCase.objects.all():
+        urls += [reverse(name, args=[case.pk]) for name in ("collections-case", "collections-case-move", "collections-contact-new", "collections-plan-new", "collections-legal-new")]
+        urls += [reverse("collections-overdue-cause", args=[loan.pk]) for loan in case.borrower.loans.all()]
+    urls += [reverse("collections-measure-new", args=[plan.pk]) for plan in CollectionPlan.objects.all()]
+    urls += [reverse("collections-legal-edit", args=[action.pk]) for action in LegalAction.objects.all()]
+    for url in urls:
+        assert client.get(url).status_code == 200, url
