@@ -6,7 +6,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from rest_framework import status
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
@@ -16,6 +18,31 @@ from loan_collections.contact_policy import SHANGHAI
 from loan_collections.forms import ContactForm
 
 
+class ContactWindowSerializer(serializers.Serializer):
+    allowed = serializers.BooleanField()
+    reason = serializers.CharField()
+    next_allowed = serializers.DateTimeField()
+
+
+class ContactAttemptSerializer(serializers.Serializer):
+    """What the POST answers; the request takes the contact form's fields plus ``case``."""
+
+    id = serializers.IntegerField()
+    case = serializers.IntegerField()
+    contacted_at = serializers.DateTimeField()
+    channel = serializers.CharField()
+    party = serializers.CharField()
+    outcome = serializers.CharField()
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter("at", OpenApiTypes.DATETIME, description="ISO date-time; default now"),
+        OpenApiParameter("case", OpenApiTypes.INT, required=False),
+        OpenApiParameter("channel", OpenApiTypes.STR, required=False),
+    ],
+    responses=ContactWindowSerializer,
+)
 @api_view(["GET"])
 def contact_window(request):
     """GET /api/v1/contact-window/?at=ISO-DATETIME[&case=ID&channel=phone] →
@@ -52,6 +79,7 @@ def contact_window(request):
     )
 
 
+@extend_schema(request=OpenApiTypes.OBJECT, responses={201: ContactAttemptSerializer})
 @api_view(["POST"])
 def contact_attempts(request):
     """POST /api/v1/contact-attempts/: log a contact, validated exactly like the form."""

@@ -43,7 +43,9 @@ def test_demo_builds_every_stage_and_is_idempotent(branch, officer, other_office
 
 
 @pytest.mark.django_db
-def test_every_collections_page_renders_on_the_demo_data(client_for, branch, officer, other_officer, branch_head):
+def test_every_collections_page_renders_on_the_demo_data(
+    client_for, branch, officer, other_officer, branch_head
+):
     from django.urls import reverse
 
     from loan_collections.models import CollectionPlan
@@ -54,9 +56,24 @@ def test_every_collections_page_renders_on_the_demo_data(client_for, branch, off
     with time_machine.travel(dt.datetime(2026, 11, 27, 9, 0, tzinfo=SHANGHAI)):
         demo.seed()
     client = client_for(branch_head)
-    urls = [reverse("collections-worklist"), reverse("collections-targets"), reverse("collections-settings"), reverse("collections-case-open"), reverse("home")]
+    urls = [
+        reverse("collections-worklist"),
+        reverse("collections-targets"),
+        reverse("collections-settings"),
+        reverse("collections-case-open"),
+        reverse("home"),
+    ]
     for case in CollectionCase.objects.all():
-        urls += [reverse(name, args=[case.pk]) for name in ("collections-case", "collections-case-move", "collections-contact-new", "collections-plan-new", "collections-legal-new")]
+        urls += [
+            reverse(name, args=[case.pk])
+            for name in (
+                "collections-case",
+                "collections-case-move",
+                "collections-contact-new",
+                "collections-plan-new",
+                "collections-legal-new",
+            )
+        ]
         urls += [reverse("collections-overdue-cause", args=[loan.pk]) for loan in case.borrower.loans.all()]
     urls += [reverse("collections-measure-new", args=[plan.pk]) for plan in CollectionPlan.objects.all()]
     urls += [reverse("collections-legal-edit", args=[action.pk]) for action in LegalAction.objects.all()]
