@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,14 @@ class MeasureForm(forms.Form):
         self.fields["owner"].label_from_instance = lambda user: user.profile.full_name
 
 
+def _checked_upload(upload):
+    if upload and upload.size > settings.MAX_UPLOAD_SIZE:
+        raise forms.ValidationError(
+            _("The file is larger than %(size)s MB.") % {"size": settings.MAX_UPLOAD_SIZE // (1024 * 1024)}
+        )
+    return upload
+
+
 class LegalActionForm(forms.Form):
     filed_on = forms.DateField(label=_("Filed on"), widget=_date())
     court = forms.CharField(label=_("Court"), max_length=100)
@@ -85,12 +94,18 @@ class LegalActionForm(forms.Form):
     claim_amount = forms.DecimalField(label=_("Claim (yuan)"), **MONEY)
     documents = forms.FileField(label=_("Documents"), required=False)
 
+    def clean_documents(self):
+        return _checked_upload(self.cleaned_data.get("documents"))
+
 
 class LegalUpdateForm(forms.Form):
     stage = forms.ChoiceField(label=_("Stage"), choices=LegalStage.choices)
     outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     recovered_amount = forms.DecimalField(label=_("Recovered (yuan)"), **MONEY)
     documents = forms.FileField(label=_("Documents"), required=False)
+
+    def clean_documents(self):
+        return _checked_upload(self.cleaned_data.get("documents"))
 
 
 class OverdueCauseForm(forms.Form):

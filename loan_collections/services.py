@@ -563,6 +563,14 @@ def plan_measure_add(
     return measure
 
 
+@transaction.atomic
+def plan_measure_done(*, measure: PlanMeasure, by, on: dt.date) -> PlanMeasure:
+    if measure.done_on is None:
+        measure.done_on = on
+        measure.save(update_fields=["done_on"])
+    return measure
+
+
 # --- Legal action ---------------------------------------------------------------------
 
 _LEGAL_ORDER = [LegalStage.FILED, LegalStage.JUDGED, LegalStage.ENFORCEMENT, LegalStage.CLOSED]

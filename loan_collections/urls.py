@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/<int:pk>/plan/", views.plan_create, name="collections-plan-new"),
     path("cases/<int:pk>/legal/new/", views.legal_create, name="collections-legal-new"),
     path("plans/<int:pk>/measures/new/", views.measure_add, name="collections-measure-new"),
+    path("measures/<int:pk>/done/", views.measure_done, name="collections-measure-done"),
     path("legal/<int:pk>/", views.legal_update, name="collections-legal-edit"),
     path("loans/<int:loan_pk>/cause/", views.overdue_cause, name="collections-overdue-cause"),
     path("tasks/<int:pk>/done/", views.task_done, name="collections-task-done"),

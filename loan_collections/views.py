@@ -24,7 +24,7 @@ from loan_collections.forms import (
     PlanForm,
     StageMoveForm,
 )
-from loan_collections.models import OPEN_STAGES, CollectionCase
+from loan_collections.models import OPEN_STAGES, CollectionCase, PlanMeasure
 from loans.selectors import borrowers_visible_to, loans_visible_to
 
 
@@ -228,6 +228,21 @@ def overdue_cause(request, loan_pk):
         request,
         "loan_collections/form.html",
         {"form": form, "title": _("Why is %(loan)s overdue?") % {"loan": loan}},
+    )
+
+
+@require_POST
+def measure_done(request, pk):
+    measure = get_object_or_404(
+        PlanMeasure.objects.filter(plan__in=selectors.plans_visible_to(request.user)).select_related("plan"),
+        pk=pk,
+    )
+    services.plan_measure_done(measure=measure, by=request.user, on=timezone.localdate())
+    messages.success(request, _("Measure done."))
+    return (
+        redirect("collections-case", pk=measure.plan.case_id)
+        if measure.plan.case_id
+        else redirect("collections-worklist")
     )
 
 

@@ -249,3 +249,42 @@ def test_contact_log_cannot_be_deleted_in_the_admin(admin_client, case):
     contact = ContactAttemptFactory(case=case)
     response = admin_client.get(reverse("admin:loan_collections_contactattempt_delete", args=[contact.pk]))
     assert response.status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_measure_is_marked_done_and_another_officer_gets_404(client_for, officer, other_officer, case):
+    from loan_collections import services
+
+    plan = services.plan_create(case=case, by=officer, year=2026)
+    measure = services.plan_measure_add(
+        plan=plan, by=officer, kind="visit", owner=officer, target_date=dt.date(2026, 12, 1)
+    )
+    assert (
+        client_for(other_officer).post(reverse("collections-measure-done", args=[measure.pk])).status_code
+        == 404
+    )
+    assert client_for(officer).post(reverse("collections-measure-done", args=[measure.pk])).status_code == 302
+    measure.refresh_from_db()
+    assert measure.done_on is not None
+
+
+@pytest.mark.django_db
+def test_a_lawsuit_document_above_the_upload_limit_is_refused(client_for, officer, case, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from loan_collections.models import LegalAction
+
+    settings.MAX_UPLOAD_SIZE = 10
+    case.stage = Stage.LEGAL
+    case.save()
+    response = client_for(officer).post(
+        reverse("collections-legal-new", args=[case.pk]),
+        {
+            "filed_on": "2026-11-01",
+            "court": "衡东县人民法院",
+            "court_case_no": "(2026)湘0424民初9号",
+            "claim_amount": "2900",
+            "documents": SimpleUploadedFile("起诉状.pdf", b"x" * 100),
+        },
+    )
+    assert response.status_code == 200 and not LegalAction.objects.exists()
