@@ -240,6 +240,7 @@ def cases_sync(*, as_of: dt.date, borrower_ids=None) -> dict[str, int]:
             case.overdue_amount, case.days_past_due, case.bucket = ZERO, 0, bucket_for(0)
             closed += 1
         else:
+            case.officer_id = row["officer_id"]  # the case follows the borrower's officer
             case.overdue_amount = row["overdue"] or ZERO
             case.days_past_due = row["dpd"]
             case.bucket = bucket_for(row["dpd"])
@@ -258,7 +259,7 @@ def cases_sync(*, as_of: dt.date, borrower_ids=None) -> dict[str, int]:
         updated.append(case)
     CollectionCase.objects.bulk_update(
         updated,
-        ["stage", "closed_on", "overdue_amount", "days_past_due", "bucket", "figures_as_of"],
+        ["stage", "closed_on", "officer", "overdue_amount", "days_past_due", "bucket", "figures_as_of"],
         batch_size=2000,
     )
     StageChange.objects.bulk_create(changes, batch_size=2000)

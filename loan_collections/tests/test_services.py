@@ -477,3 +477,12 @@ def test_settings_window_must_be_in_order(branch_head, branch, officer):
         services.collection_settings_save(branch=branch, by=officer, weekly_call_cap=5)
     saved = services.collection_settings_save(branch=branch, by=branch_head, weekly_call_cap=5)
     assert saved.weekly_call_cap == 5
+
+
+@pytest.mark.django_db
+def test_a_case_follows_the_borrower_to_a_new_officer(case, other_officer):
+    case.borrower.officer = other_officer
+    case.borrower.save()
+    services.cases_sync(as_of=dt.date(2026, 11, 18))
+    case.refresh_from_db()
+    assert case.officer == other_officer
