@@ -56,7 +56,7 @@ def section_context(scope: DashboardScope) -> dict:
     checked, kept = figures["promises"]["checked"], figures["promises"]["kept"]
     return {
         "stages": [
-            {"label": label, "count": figures["stages"].get(value, 0)}
+            {"stage": value, "label": label, "count": figures["stages"].get(value, 0)}
             for value, label in Stage.choices
             if value in OPEN_STAGES
         ],

@@ -36,7 +36,7 @@ def test_dashboard_section_counts_stages_kept_rate_and_recovery(
     )
     with django_assert_max_num_queries(4):
         context = section_context(scope)
-    assert {row["count"] for row in context["stages"] if row["label"] == "提醒"} == {1}
+    assert {row["count"] for row in context["stages"] if row["stage"] == "reminder"} == {1}
     assert context["kept_rate"] == 50
     assert context["recovered_wan"] == Decimal("0.80")
     assert context["target_wan"] == Decimal("8.80")  # 80,000 balance + 8,000 repaid since 1 January
