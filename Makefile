@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check stop messages clean
+.PHONY: install run test lint format check stop messages clean bench-reminders
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,7 @@ stop:
 
 clean: stop
 	rm -rf var
+
+## Benchmark the day-20 reminder run: 100,000 loans, 200 officers (needs DATABASE_URL).
+bench-reminders: $(STAMP)
+	$(BIN)/python bench/bench_reminders.py

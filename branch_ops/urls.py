@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("loans/", include("loans.urls")),
     path("collections/", include("loan_collections.urls")),
+    path("api/v1/", include("loan_collections.api_urls")),
     path("compliance/", include("compliance.urls")),
 ]
 

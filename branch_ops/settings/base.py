@@ -215,11 +215,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "compliance.tasks.send_compliance_reminders",
         "schedule": crontab(minute=0, hour=9),
     },
+    # Every day at 07:00: open, update and close collection cases from yesterday's ledger.
+    "open-collection-cases": {
+        "task": "loan_collections.tasks.open_collection_cases",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    # Every day at 16:00: check whether promised repayments arrived; broken -> call again.
+    "check-promises": {
+        "task": "loan_collections.tasks.check_promises",
+        "schedule": crontab(hour=16, minute=0),
+    },
+    # The 20th and 25th of every month at 08:30: collection worklists and summaries by email.
+    "send-collection-reminders": {
+        "task": "loan_collections.tasks.send_collection_reminders",
+        "schedule": crontab(day_of_month="20,25", hour=8, minute=30),
+    },
 }
 
 # Functions called with (loan_ids=[...], as_of=date) after loans change (import, repayment,
 # reclassification, the daily recompute); see loans.services.ledger_changed.
-LEDGER_CHANGE_HANDLERS: list[str] = []
+LEDGER_CHANGE_HANDLERS: list[str] = [
+    "loan_collections.services.cases_on_ledger_changed",
+]
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {

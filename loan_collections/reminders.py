@@ -1,0 +1,192 @@
+"""The day-20/25 collection reminder emails (the key collection period opens after the 20th
+and the 25th of every month).
+
+Each officer gets their worklist: borrowers with an instalment due this month not yet paid,
+overdue borrowers (stage, amount, days past due, next action) and promises falling due this
+month; each branch head a summary per officer. Built with a constant number of queries
+whatever the number of officers and loans (one query per kind of row, grouped in Python),
+then queued as OutgoingEmail rows: the unique (kind, date, recipient) key makes a second run
+queue nothing."""
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+
+from accounts.access import _descendant_ids
+from accounts.masking import mask_phone
+from accounts.models import Branch, Role, StaffProfile
+from loan_collections.models import OPEN_STAGES, CollectionCase, PromiseStatus, PromiseToPay, Stage
+from loans.models import LoanStatus, ScheduleLine
+from notifications.models import OutgoingEmail
+from notifications.services import email_enqueue_many, email_queue
+
+WORKLIST_KIND = "collection_worklist"
+SUMMARY_KIND = "collection_summary"
+ZERO = Decimal("0.00")
+STAGE_LABELS = dict(Stage.choices)
+
+
+def _month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
+    last = calendar.monthrange(day.year, day.month)[1]
+    return day.replace(day=1), day.replace(day=last)
+
+
+def reminder_worklists(*, day: dt.date, officer_ids: list[int]) -> dict[int, dict]:
+    """Per officer id: the rows of their worklist email. Three queries."""
+    first, last = _month_bounds(day)
+    lists: dict[int, dict] = {
+        officer_id: {
+            "instalments": [],
+            "overdue": [],
+            "promises": [],
+            "instalment_total": ZERO,
+            "overdue_total": ZERO,
+        }
+        for officer_id in officer_ids
+    }
+    instalments = (
+        ScheduleLine.objects.filter(
+            due_on__gte=first,
+            due_on__lte=last,
+            paid_on__isnull=True,
+            loan__status=LoanStatus.ACTIVE,
+            loan__officer_id__in=officer_ids,
+        )
+        .order_by("loan__officer_id", "due_on", "loan__loan_no")
+        .values_list(
+            "loan__officer_id",
+            "loan__borrower__name",
+            "loan__borrower__phone",
+            "loan__loan_no",
+            "due_on",
+            F("principal_due") + F("interest_due") - F("principal_paid") - F("interest_paid"),
+        )
+    )
+    for officer_id, name, phone, loan_no, due_on, outstanding in instalments.iterator(chunk_size=5000):
+        entry = lists[officer_id]
+        entry["instalments"].append(
+            {
+                "borrower": name,
+                "phone": mask_phone(phone),
+                "loan_no": loan_no,
+                "due_on": due_on,
+                "amount": outstanding,
+            }
+        )
+        entry["instalment_total"] += outstanding
+    cases = (
+        CollectionCase.objects.filter(stage__in=OPEN_STAGES, officer_id__in=officer_ids)
+        .order_by("officer_id", "-days_past_due")
+        .values_list(
+            "officer_id",
+            "borrower__name",
+            "borrower__phone",
+            "stage",
+            "overdue_amount",
+            "days_past_due",
+            "next_action",
+            "next_action_on",
+        )
+    )
+    for officer_id, name, phone, stage, amount, days, next_action, next_on in cases.iterator(chunk_size=5000):
+        entry = lists[officer_id]
+        entry["overdue"].append(
+            {
+                "borrower": name,
+                "phone": mask_phone(phone),
+                "stage": STAGE_LABELS[stage],
+                "amount": amount,
+                "days": days,
+                "next_action": next_action,
+                "next_action_on": next_on,
+            }
+        )
+        entry["overdue_total"] += amount
+    promises = (
+        PromiseToPay.objects.filter(
+            status=PromiseStatus.PENDING, due_on__gte=day, due_on__lte=last, officer_id__in=officer_ids
+        )
+        .order_by("officer_id", "due_on")
+        .values_list("officer_id", "case__borrower__name", "case__borrower__phone", "amount", "due_on")
+    )
+    for officer_id, name, phone, amount, due_on in promises:
+        lists[officer_id]["promises"].append(
+            {"borrower": name, "phone": mask_phone(phone), "amount": amount, "due_on": due_on}
+        )
+    return lists
+
+
+@transaction.atomic
+def reminders_send(*, day: dt.date, branch_ids: list[int] | None = None) -> dict[str, int]:
+    """Queue the worklist of every officer and the summary of every branch head for ``day``
+    (the 20th or 25th; any date when run by hand). Safe to run twice: nothing is queued
+    again. Returns how many emails were queued now and how many existed already."""
+    staff = StaffProfile.objects.filter(role__in=[Role.OFFICER, Role.BRANCH_HEAD]).select_related("user")
+    if branch_ids is not None:
+        staff = staff.filter(branch_id__in=branch_ids)
+    staff = [profile for profile in staff if profile.user.is_active and profile.user.email]
+    officers = [profile for profile in staff if profile.role == Role.OFFICER]
+    heads = [profile for profile in staff if profile.role == Role.BRANCH_HEAD]
+    already = set(
+        OutgoingEmail.objects.filter(kind__in=[WORKLIST_KIND, SUMMARY_KIND], key_date=day).values_list(
+            "kind", "recipient_id"
+        )
+    )
+    pending_heads = [head for head in heads if (SUMMARY_KIND, head.user_id) not in already]
+    pending_officers = [officer for officer in officers if (WORKLIST_KIND, officer.user_id) not in already]
+    # Summaries need every officer's figures; worklists only the officers still to mail.
+    wanted = officers if pending_heads else pending_officers
+    lists = reminder_worklists(day=day, officer_ids=[profile.user_id for profile in wanted])
+    created_ids, existing = [], len(officers) + len(heads) - len(pending_officers) - len(pending_heads)
+    for profile in pending_officers:
+        email, created = email_queue(
+            kind=WORKLIST_KIND,
+            key_date=day,
+            recipient=profile.user,
+            template="loan_collections/emails/worklist",
+            context={"name": profile.full_name, "day": day, **lists[profile.user_id]},
+            enqueue=False,
+        )
+        if created:
+            created_ids.append(email.pk)
+        else:
+            existing += 1
+    if pending_heads:
+        edges = list(Branch.objects.values_list("id", "parent_id"))
+        for head in pending_heads:
+            branch_set = _descendant_ids(head.branch_id, edges)
+            rows = [
+                {
+                    "officer": profile.full_name,
+                    "instalments": len(lists[profile.user_id]["instalments"]),
+                    "instalment_total": lists[profile.user_id]["instalment_total"],
+                    "overdue": len(lists[profile.user_id]["overdue"]),
+                    "overdue_total": lists[profile.user_id]["overdue_total"],
+                    "promises": len(lists[profile.user_id]["promises"]),
+                }
+                for profile in officers
+                if profile.branch_id in branch_set
+            ]
+            email, created = email_queue(
+                kind=SUMMARY_KIND,
+                key_date=day,
+                recipient=head.user,
+                template="loan_collections/emails/summary",
+                context={
+                    "name": head.full_name,
+                    "day": day,
+                    "rows": rows,
+                    "overdue_total": sum((row["overdue_total"] for row in rows), ZERO),
+                    "instalment_total": sum((row["instalment_total"] for row in rows), ZERO),
+                },
+                enqueue=False,
+            )
+            if created:
+                created_ids.append(email.pk)
+            else:
+                existing += 1
+    email_enqueue_many(email_ids=created_ids)
+    return {"queued": len(created_ids), "existing": existing}

@@ -1,0 +1,286 @@
+"""Thin views: scope, validate a form, call a service, redirect with a message."""
+
+import contextlib
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import Role, can_see_personal_data, profile_of, role_required
+from accounts.masking import mask_phone
+from loan_collections import selectors, services
+from loan_collections.contact_policy import day_status
+from loan_collections.forms import (
+    CaseOpenForm,
+    CollectionSettingsForm,
+    ContactForm,
+    LegalActionForm,
+    LegalUpdateForm,
+    MeasureForm,
+    OverdueCauseForm,
+    PlanForm,
+    StageMoveForm,
+)
+from loan_collections.models import OPEN_STAGES, CollectionCase, PlanMeasure
+from loans.selectors import borrowers_visible_to, loans_visible_to
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _branch_id(user):
+    profile = profile_of(user)
+    return profile.branch_id if profile else None
+
+
+def quiet_status(user) -> dict:
+    """Today's humane-timing status for the user's branch (worklist, home panel)."""
+    now = timezone.localtime()
+    branch_id = _branch_id(user)
+    rules = selectors.rules_for_branch(branch_id)
+    verdict = selectors.contact_check(branch_id=branch_id, at=now)
+    return {"quiet_day": day_status(now.date(), rules), "verdict": verdict, "rules": rules}
+
+
+def worklist(request):
+    context = selectors.worklist_for(request.user)
+    context["status"] = quiet_status(request.user)
+    return render(request, "loan_collections/worklist.html", context)
+
+
+def case_detail(request, pk):
+    case = get_object_or_404(
+        selectors.cases_visible_to(request.user).select_related(
+            "borrower", "officer__profile", "co_owner__profile"
+        ),
+        pk=pk,
+    )
+    phone = case.borrower.phone
+    if not can_see_personal_data(request.user, officer_id=case.officer_id):
+        phone = mask_phone(phone)
+    return render(
+        request,
+        "loan_collections/case_detail.html",
+        {
+            "case": case,
+            "phone": phone,
+            "loans": case.borrower.loans.all().select_related("overdue_cause"),
+            "changes": case.stage_changes.select_related("changed_by__profile"),
+            "contacts": case.contacts.select_related("officer__profile", "overridden_by__profile", "promise"),
+            "plans": case.plans.prefetch_related("measures__owner__profile"),
+            "legal_actions": case.legal_actions.all(),
+            "tasks": case.tasks.filter(done_at__isnull=True),
+            "move_form": StageMoveForm(),
+        },
+    )
+
+
+def case_open(request):
+    borrowers = borrowers_visible_to(request.user).exclude(collection_cases__stage__in=OPEN_STAGES)
+    form = CaseOpenForm(request.POST or None, borrowers=borrowers)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = services.case_open(
+                borrower=form.cleaned_data["borrower"],
+                by=request.user,
+                as_of=timezone.localdate(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Collection case opened."))
+            return redirect("collections-case", pk=case.pk)
+    return render(request, "loan_collections/form.html", {"form": form, "title": _("Open a collection case")})
+
+
+def case_move(request, pk):
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    form = StageMoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.case_move(
+                case=case,
+                to_stage=form.cleaned_data["to_stage"],
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Case moved."))
+            return redirect("collections-case", pk=case.pk)
+    return render(
+        request, "loan_collections/form.html", {"form": form, "title": _("Move the case"), "case": case}
+    )
+
+
+def contact_create(request, pk):
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    form = ContactForm(
+        request.POST or None, initial={"contacted_at": timezone.localtime().replace(second=0, microsecond=0)}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.contact_log(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Contact logged."))
+            return redirect("collections-case", pk=case.pk)
+    return render(
+        request,
+        "loan_collections/contact_form.html",
+        {"form": form, "case": case, "title": _("Log a contact")},
+    )
+
+
+def plan_create(request, pk):
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_create(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Plan saved."))
+            return redirect("collections-case", pk=case.pk)
+    return render(
+        request, "loan_collections/form.html", {"form": form, "title": _("Collection plan"), "case": case}
+    )
+
+
+def measure_add(request, pk):
+    plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
+    form = MeasureForm(request.POST or None, branch_id=plan.branch_id)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_measure_add(plan=plan, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Measure added."))
+            return (
+                redirect("collections-case", pk=plan.case_id)
+                if plan.case_id
+                else redirect("collections-worklist")
+            )
+    return render(request, "loan_collections/form.html", {"form": form, "title": _("Add a measure")})
+
+
+def legal_create(request, pk):
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    form = LegalActionForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_action_record(case=case, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Lawsuit recorded."))
+            return redirect("collections-case", pk=case.pk)
+    return render(
+        request,
+        "loan_collections/form.html",
+        {"form": form, "title": _("Record a lawsuit"), "case": case, "upload": True},
+    )
+
+
+def legal_update(request, pk):
+    action = get_object_or_404(selectors.legal_actions_visible_to(request.user), pk=pk)
+    initial = {"stage": action.stage, "outcome": action.outcome, "recovered_amount": action.recovered_amount}
+    form = LegalUpdateForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.legal_action_update(action=action, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Lawsuit updated."))
+            return redirect("collections-case", pk=action.case_id)
+    return render(request, "loan_collections/form.html", {"form": form, "title": str(action), "upload": True})
+
+
+def overdue_cause(request, loan_pk):
+    loan = get_object_or_404(loans_visible_to(request.user), pk=loan_pk)
+    form = OverdueCauseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.overdue_cause_record(
+                loan=loan, by=request.user, on=timezone.localdate(), **form.cleaned_data
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Cause recorded."))
+            case = CollectionCase.objects.filter(borrower_id=loan.borrower_id, stage__in=OPEN_STAGES).first()
+            return redirect("collections-case", pk=case.pk) if case else redirect("collections-worklist")
+    return render(
+        request,
+        "loan_collections/form.html",
+        {"form": form, "title": _("Why is %(loan)s overdue?") % {"loan": loan}},
+    )
+
+
+@require_POST
+def measure_done(request, pk):
+    measure = get_object_or_404(
+        PlanMeasure.objects.filter(plan__in=selectors.plans_visible_to(request.user)).select_related("plan"),
+        pk=pk,
+    )
+    services.plan_measure_done(measure=measure, by=request.user, on=timezone.localdate())
+    messages.success(request, _("Measure done."))
+    return (
+        redirect("collections-case", pk=measure.plan.case_id)
+        if measure.plan.case_id
+        else redirect("collections-worklist")
+    )
+
+
+@require_POST
+def task_done(request, pk):
+    task = get_object_or_404(selectors.tasks_visible_to(request.user), pk=pk)
+    services.follow_up_done(task=task, by=request.user)
+    messages.success(request, _("Task done."))
+    return redirect("collections-worklist")
+
+
+@role_required(Role.BRANCH_HEAD)
+def settings_edit(request):
+    profile = profile_of(request.user)
+    instance = selectors.settings_for_branch(profile.branch_id)
+    form = CollectionSettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            services.collection_settings_save(branch=profile.branch, by=request.user, **fields)
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Collection rules saved."))
+            return redirect("collections-settings")
+    return render(request, "loan_collections/form.html", {"form": form, "title": _("Humane-timing rules")})
+
+
+def targets(request):
+    year = timezone.localdate().year
+    with contextlib.suppress(ValueError):
+        year = int(request.GET.get("year", year))
+    return render(
+        request,
+        "loan_collections/targets.html",
+        {
+            "year": year,
+            "rows": selectors.officer_targets(request.user, year=year),
+            "kept": selectors.promise_kept_rates(request.user, year=year),
+        },
+    )
