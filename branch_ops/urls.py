@@ -21,6 +21,9 @@ urlpatterns = [
     path("loans/", include("loans.urls")),
     path("collections/", include("loan_collections.urls")),
     path("compliance/", include("compliance.urls")),
+    path("actions/", include("post_loan.urls")),
+    path("screening/", include("screening.urls")),
+    path("api/v1/", include("post_loan.api_urls")),
 ]
 
 if settings.DEBUG:

@@ -211,7 +211,8 @@ class RequiredAction(models.Model):
                 name="required_action_done_has_record",
             ),
             models.CheckConstraint(
-                condition=~Q(status=ActionStatus.WAIVED) | (~Q(waived_reason="") & Q(waived_by__isnull=False)),
+                condition=~Q(status=ActionStatus.WAIVED)
+                | (~Q(waived_reason="") & Q(waived_by__isnull=False)),
                 name="required_action_waiver_has_reason_and_approver",
             ),
             models.CheckConstraint(
@@ -263,7 +264,10 @@ class ResponsibilityChange(models.Model):
     """History of the first responsible person: who moved the action from whom to whom, why."""
 
     action = models.ForeignKey(
-        RequiredAction, verbose_name=_("action"), on_delete=models.CASCADE, related_name="responsibility_changes"
+        RequiredAction,
+        verbose_name=_("action"),
+        on_delete=models.CASCADE,
+        related_name="responsibility_changes",
     )
     from_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("from"), on_delete=models.PROTECT, related_name="+"
@@ -282,7 +286,9 @@ class ResponsibilityChange(models.Model):
         verbose_name = _("responsibility change")
         verbose_name_plural = _("responsibility changes")
         constraints = [
-            models.CheckConstraint(condition=~Q(from_user=F("to_user")), name="responsibility_change_differs"),
+            models.CheckConstraint(
+                condition=~Q(from_user=F("to_user")), name="responsibility_change_differs"
+            ),
             models.CheckConstraint(condition=~Q(reason=""), name="responsibility_change_has_reason"),
         ]
 

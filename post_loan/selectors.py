@@ -33,7 +33,9 @@ def worklist_for(user, *, today: dt.date) -> dict[str, list[RequiredAction]]:
     return {
         "late": list(mine.filter(status=ActionStatus.LATE).order_by("effective_due", "id")),
         "due_this_week": list(
-            mine.filter(status=ActionStatus.PENDING, effective_due__lte=sunday).order_by("effective_due", "id")
+            mine.filter(status=ActionStatus.PENDING, effective_due__lte=sunday).order_by(
+                "effective_due", "id"
+            )
         ),
         "returned": list(
             mine.filter(
@@ -42,7 +44,9 @@ def worklist_for(user, *, today: dt.date) -> dict[str, list[RequiredAction]]:
             ).order_by("effective_due", "id")
         ),
         "upcoming": list(
-            mine.filter(status=ActionStatus.PENDING, effective_due__gt=sunday).order_by("effective_due", "id")[:20]
+            mine.filter(status=ActionStatus.PENDING, effective_due__gt=sunday).order_by(
+                "effective_due", "id"
+            )[:20]
         ),
     }
 

@@ -43,7 +43,9 @@ logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 5000
 # Evidence files: scans, photos and office documents.
-EVIDENCE_EXTENSIONS = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".gif", ".doc", ".docx", ".xls", ".xlsx", ".txt"})
+EVIDENCE_EXTENSIONS = frozenset(
+    {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".doc", ".docx", ".xls", ".xlsx", ".txt"}
+)
 # Points deducted in the monthly scorecard for each late action (pending the head's approval).
 LATE_ACTION_SCORE_DEDUCTION = Decimal("1.0")
 # Days an officer gets to redo an action the branch head returned.
@@ -136,7 +138,7 @@ def required_actions_generate(
         created_on = timezone.localdate(created_at)
         start = earliest or max(created_on, as_of - dt.timedelta(days=LOOKBACK_DAYS))
 
-        def add(template, due_on, reason=""):
+        def add(template, due_on, reason="", loan_id=loan_id, branch_id=branch_id, officer_id=officer_id):
             pending.append(
                 RequiredAction(
                     template=template,
@@ -151,7 +153,9 @@ def required_actions_generate(
         for template in scheduled:
             if template.trigger == Trigger.COLLATERAL_REAPPRAISAL and appraised_on is None:
                 continue
-            if not _template_applies(template, borrower_type=borrower_type, product=product, guarantee=guarantee):
+            if not _template_applies(
+                template, borrower_type=borrower_type, product=product, guarantee=guarantee
+            ):
                 continue
             for due_on in scheduled_dates(
                 trigger=template.trigger,
@@ -168,7 +172,9 @@ def required_actions_generate(
             # The first overdue day is fixed for the whole episode, so the due date is too.
             overdue_since = (loan_as_of or as_of) - dt.timedelta(days=days_past_due - 1)
             for template in on_overdue:
-                if not _template_applies(template, borrower_type=borrower_type, product=product, guarantee=guarantee):
+                if not _template_applies(
+                    template, borrower_type=borrower_type, product=product, guarantee=guarantee
+                ):
                     continue
                 anchor = overdue_since if earliest else max(overdue_since, created_on)
                 due_on = anchor + dt.timedelta(days=template.offset_days)
@@ -178,7 +184,9 @@ def required_actions_generate(
             previous = snapshots.get(loan_id)
             if previous is not None and risk_class > previous:
                 for template in on_worse:
-                    if _template_applies(template, borrower_type=borrower_type, product=product, guarantee=guarantee):
+                    if _template_applies(
+                        template, borrower_type=borrower_type, product=product, guarantee=guarantee
+                    ):
                         add(
                             template,
                             as_of + dt.timedelta(days=template.offset_days),
@@ -278,7 +286,11 @@ def required_actions_mark_late(*, as_of: dt.date) -> int:
             action.save(update_fields=["status"])
             marked += 1
             if profile_of(action.responsible) is None:
-                logger.warning("late action %s: responsible user %s has no staff profile", action.pk, action.responsible_id)
+                logger.warning(
+                    "late action %s: responsible user %s has no staff profile",
+                    action.pk,
+                    action.responsible_id,
+                )
                 continue
             violation_raise(
                 staff=action.responsible,
@@ -346,13 +358,17 @@ def required_action_complete(
 ) -> RequiredAction:
     """Record the completion of an action by its first responsible person (or the branch
     head). Every field the template requires must be filled; nothing is saved otherwise."""
-    action = RequiredAction.objects.select_for_update(of=("self",)).select_related("template").get(pk=action.pk)
+    action = (
+        RequiredAction.objects.select_for_update(of=("self",)).select_related("template").get(pk=action.pk)
+    )
     if user.pk != action.responsible_id and not is_head_for(user, action):
         raise ValidationError(
             _("This action is assigned to another person; only they or the branch head can complete it.")
         )
     if action.status not in OPEN_STATUSES:
-        raise ValidationError(_("This action is already %(status)s.") % {"status": action.get_status_display()})
+        raise ValidationError(
+            _("This action is already %(status)s.") % {"status": action.get_status_display()}
+        )
     if completed_on > timezone.localdate():
         raise ValidationError({"completed_on": _("The completion date cannot be in the future.")})
     if action.loan_id and completed_on < action.loan.disbursed_on:
@@ -397,7 +413,9 @@ def required_action_complete(
 
 
 @transaction.atomic
-def required_action_review(*, action: RequiredAction, user, accepted: bool, comment: str = "") -> RequiredAction:
+def required_action_review(
+    *, action: RequiredAction, user, accepted: bool, comment: str = ""
+) -> RequiredAction:
     """The branch head accepts a completed action, or returns it with a comment: a returned
     action is open again for its responsible person, to redo within REDO_DAYS."""
     action = RequiredAction.objects.select_for_update(of=("self",)).get(pk=action.pk)
@@ -431,7 +449,9 @@ def required_action_waive(*, action: RequiredAction, user, reason: str) -> Requi
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for waiving this action.")})
     if action.status not in OPEN_STATUSES:
-        raise ValidationError(_("This action is already %(status)s.") % {"status": action.get_status_display()})
+        raise ValidationError(
+            _("This action is already %(status)s.") % {"status": action.get_status_display()}
+        )
     action.status = ActionStatus.WAIVED
     action.waived_reason = reason.strip()
     action.waived_by = user
@@ -455,9 +475,15 @@ def required_action_reassign(*, action: RequiredAction, user, to_user, reason: s
     if profile is None or profile.branch_id != action.branch_id:
         raise ValidationError({"to_user": _("The new responsible person must work at the action's branch.")})
     if action.status not in OPEN_STATUSES:
-        raise ValidationError(_("This action is already %(status)s.") % {"status": action.get_status_display()})
+        raise ValidationError(
+            _("This action is already %(status)s.") % {"status": action.get_status_display()}
+        )
     ResponsibilityChange.objects.create(
-        action=action, from_user_id=action.responsible_id, to_user=to_user, changed_by=user, reason=reason.strip()
+        action=action,
+        from_user_id=action.responsible_id,
+        to_user=to_user,
+        changed_by=user,
+        reason=reason.strip(),
     )
     action.responsible = to_user
     action.save(update_fields=["responsible"])
@@ -515,7 +541,9 @@ def actions_digest_send(*, day: dt.date) -> int:
 
 def late_actions_weekly_digest_send(*, day: dt.date) -> int:
     """Weekly email to each branch head: late actions of their branch, per officer."""
-    heads = StaffProfile.objects.filter(role=Role.BRANCH_HEAD, user__is_active=True).select_related("user", "branch")
+    heads = StaffProfile.objects.filter(role=Role.BRANCH_HEAD, user__is_active=True).select_related(
+        "user", "branch"
+    )
     late = (
         RequiredAction.objects.filter(status=ActionStatus.LATE)
         .select_related("template", "loan", "responsible__profile")

@@ -35,7 +35,9 @@ class IndustryPolicy(models.Model):
         verbose_name_plural = _("industry policies")
         constraints = [
             # Codes are stored upper-case without spaces (a section letter and digits).
-            models.CheckConstraint(condition=Q(code__regex=r"^[A-T][0-9]{0,4}$"), name="industry_policy_code_format"),
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-T][0-9]{0,4}$"), name="industry_policy_code_format"
+            ),
         ]
 
     def __str__(self):
@@ -77,12 +79,20 @@ class EarlyWarningSignal(models.Model):
         "loans.Borrower", verbose_name=_("borrower"), on_delete=models.CASCADE, related_name="signals"
     )
     loan = models.ForeignKey(
-        "loans.Loan", verbose_name=_("loan"), null=True, blank=True, on_delete=models.CASCADE, related_name="signals"
+        "loans.Loan",
+        verbose_name=_("loan"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="signals",
     )
     branch = models.ForeignKey("accounts.Branch", on_delete=models.PROTECT, related_name="+")
     # The officer responsible for the borrower or loan: scoping and the verification action.
     officer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("responsible officer"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responsible officer"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=SignalKind.choices)
     description = models.TextField(_("description"), blank=True)
@@ -91,7 +101,9 @@ class EarlyWarningSignal(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("raised by"), on_delete=models.PROTECT, related_name="+"
     )
     raised_on = models.DateField(_("raised on"))
-    status = models.CharField(_("status"), max_length=10, choices=SignalStatus.choices, default=SignalStatus.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SignalStatus.choices, default=SignalStatus.OPEN
+    )
     verification_result = models.TextField(_("verification result"), blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -271,4 +283,3 @@ class ProjectFlag(models.Model):
 
     def __str__(self):
         return f"{self.project} · {self.get_kind_display()}"
-

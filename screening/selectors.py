@@ -79,7 +79,11 @@ def face_signing_gaps_visible_to(user) -> QuerySet:
     an incomplete one, so "complete" means "present")."""
     return (
         loans_visible_to(user)
-        .filter(borrower__borrower_type=BorrowerType.INDIVIDUAL, status=LoanStatus.ACTIVE, face_signing__isnull=True)
+        .filter(
+            borrower__borrower_type=BorrowerType.INDIVIDUAL,
+            status=LoanStatus.ACTIVE,
+            face_signing__isnull=True,
+        )
         .select_related("borrower", "officer__profile")
     )
 
@@ -92,6 +96,6 @@ def receipts_visible_to(user) -> QuerySet[DownPaymentReceipt]:
 
 def project_flags_visible_to(user) -> QuerySet[ProjectFlag]:
     # Branch-level data for the branch head and compliance: the views are role pages.
-    return scope_queryset(ProjectFlag.objects.all(), user, branch_field="branch", officer_field=None).select_related(
-        "verification_action"
-    )
+    return scope_queryset(
+        ProjectFlag.objects.all(), user, branch_field="branch", officer_field=None
+    ).select_related("verification_action")

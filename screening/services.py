@@ -198,7 +198,9 @@ def face_signing_record(
     record.full_clean()
     record.save()
     for upload in files:
-        FaceSigningAttachment.objects.create(record=record, file=upload, original_name=upload.name[:255], size=upload.size)
+        FaceSigningAttachment.objects.create(
+            record=record, file=upload, original_name=upload.name[:255], size=upload.size
+        )
     return record
 
 
@@ -246,7 +248,9 @@ def employer_matches_developer(employer: str, developer: str) -> bool:
 
 def _heads_by_branch(branch_ids) -> dict[int, object]:
     heads = {}
-    for profile in StaffProfile.objects.filter(branch_id__in=branch_ids, role=Role.BRANCH_HEAD).select_related("user"):
+    for profile in StaffProfile.objects.filter(
+        branch_id__in=branch_ids, role=Role.BRANCH_HEAD
+    ).select_related("user"):
         heads.setdefault(profile.branch_id, profile.user)
     return heads
 
@@ -269,7 +273,14 @@ def fake_mortgage_check(*, as_of: dt.date, branch_ids: set[int] | None = None) -
         loans = loans.filter(branch_id__in=branch_ids)
     projects: dict[tuple[int, str], list[dict]] = defaultdict(list)
     for row in loans.values(
-        "id", "loan_no", "branch_id", "property_project", "developer", "borrower_id", "borrower__name", "borrower__employer"
+        "id",
+        "loan_no",
+        "branch_id",
+        "property_project",
+        "developer",
+        "borrower_id",
+        "borrower__name",
+        "borrower__employer",
     ):
         projects[(row["branch_id"], row["property_project"].strip())].append(row)
     found: list[tuple[int, str, str, FlagKind, dict]] = []
@@ -277,16 +288,25 @@ def fake_mortgage_check(*, as_of: dt.date, branch_ids: set[int] | None = None) -
         developer = Counter(r["developer"] for r in rows if r["developer"]).most_common(1)
         developer = developer[0][0] if developer else ""
         borrowers = {r["borrower_id"]: r for r in rows}
-        matching = [r for r in borrowers.values() if employer_matches_developer(r["borrower__employer"], developer)]
+        matching = [
+            r for r in borrowers.values() if employer_matches_developer(r["borrower__employer"], developer)
+        ]
         total = len(borrowers)
-        if total >= FAKE_MORTGAGE_MIN_BORROWERS and Decimal(len(matching)) >= FAKE_MORTGAGE_EMPLOYER_SHARE * total:
+        if (
+            total >= FAKE_MORTGAGE_MIN_BORROWERS
+            and Decimal(len(matching)) >= FAKE_MORTGAGE_EMPLOYER_SHARE * total
+        ):
             evidence = {
                 "borrowers": total,
                 "working_for_developer": len(matching),
                 "share_percent": round(100 * len(matching) / total, 1),
                 "threshold_percent": float(FAKE_MORTGAGE_EMPLOYER_SHARE * 100),
                 "examples": [
-                    {"loan_no": r["loan_no"], "borrower": r["borrower__name"], "employer": r["borrower__employer"]}
+                    {
+                        "loan_no": r["loan_no"],
+                        "borrower": r["borrower__name"],
+                        "employer": r["borrower__employer"],
+                    }
                     for r in matching[:20]
                 ],
             }
@@ -309,7 +329,9 @@ def fake_mortgage_check(*, as_of: dt.date, branch_ids: set[int] | None = None) -
                 }
             )
     for (branch_id, project), items in mismatches.items():
-        developer = next((r["developer"] for r in projects.get((branch_id, project), []) if r["developer"]), "")
+        developer = next(
+            (r["developer"] for r in projects.get((branch_id, project), []) if r["developer"]), ""
+        )
         found.append((branch_id, project, developer, FlagKind.RECEIPT_MISMATCH, {"mismatches": items}))
     heads = _heads_by_branch({branch_id for branch_id, *_rest in found})
     template = action_template_for(trigger=Trigger.ON_PROJECT_FLAG) if found else None
