@@ -76,16 +76,22 @@ def _rates(queryset: QuerySet, group_by: list[str], *, start: dt.date, end: dt.d
 
 
 def rates_per_officer(queryset: QuerySet, *, start: dt.date, end: dt.date) -> list[dict]:
-    return _rates(
+    rows = _rates(
         queryset.annotate(officer_name=F("responsible__profile__full_name")),
         ["responsible_id", "officer_name"],
         start=start,
         end=end,
     )
+    for row in rows:
+        row["label"] = row["officer_name"] or ""
+    return rows
 
 
 def rates_per_template(queryset: QuerySet, *, start: dt.date, end: dt.date) -> list[dict]:
-    return _rates(queryset, ["template_id", "template__name"], start=start, end=end)
+    rows = _rates(queryset, ["template_id", "template__name"], start=start, end=end)
+    for row in rows:
+        row["label"] = row["template__name"]
+    return rows
 
 
 def penalties_visible_to(user) -> QuerySet[Violation]:
