@@ -5,12 +5,17 @@ from django.utils.translation import gettext_lazy as _
 
 from post_loan.forms import MultipleFileField
 from screening.models import IndustryPolicy, Severity, SignalKind
+from screening.services import normalise_industry_code
 
 
 class IndustryPolicyForm(forms.ModelForm):
     class Meta:
         model = IndustryPolicy
         fields = ["code", "name", "level", "reason", "source"]
+
+    def clean_code(self):
+        # Staff type "c 26"; the stored form is "C26".
+        return normalise_industry_code(self.cleaned_data["code"])
 
 
 class SignalForm(forms.Form):

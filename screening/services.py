@@ -358,3 +358,16 @@ def fake_mortgage_check(*, as_of: dt.date, branch_ids: set[int] | None = None) -
             flag.save()
         flags.append(flag)
     return flags
+
+
+def industry_policies_seed() -> int:
+    """Create the default policies that are missing; edited ones are left alone."""
+    from screening.defaults import DEFAULT_POLICIES
+
+    created = 0
+    for code, name, level, reason, source in DEFAULT_POLICIES:
+        _policy, was_created = IndustryPolicy.objects.get_or_create(
+            code=code, defaults={"name": name, "level": level, "reason": reason, "source": source}
+        )
+        created += was_created
+    return created
