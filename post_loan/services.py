@@ -11,8 +11,8 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db import connection, transaction
+from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -77,17 +77,23 @@ def required_actions_generate(
     five-tier class is worse than when last seen. The unique key (loan, template, due date)
     makes every run after the first a no-op for the same data.
     """
+    loan_ids = list(loan_ids) if loan_ids is not None else None
     templates = list(ActionTemplate.objects.filter(is_active=True))
     scheduled = [t for t in templates if t.trigger in SCHEDULED_TRIGGERS]
     on_overdue = [t for t in templates if t.trigger == Trigger.ON_OVERDUE]
     on_worse = [t for t in templates if t.trigger == Trigger.ON_CLASS_WORSENED]
     loans = Loan.objects.filter(status=LoanStatus.ACTIVE)
     if loan_ids is not None:
-        loans = loans.filter(id__in=list(loan_ids))
-    latest_appraisal = (
-        Collateral.objects.filter(loan=OuterRef("pk")).order_by("-appraised_on").values("appraised_on")[:1]
-    )
-    rows = loans.annotate(appraised_on=Subquery(latest_appraisal)).values_list(
+        loans = loans.filter(id__in=loan_ids)
+    appraisals = {}
+    if any(t.trigger == Trigger.COLLATERAL_REAPPRAISAL for t in scheduled):
+        collateral = Collateral.objects.filter(loan__status=LoanStatus.ACTIVE)
+        if loan_ids is not None:
+            collateral = collateral.filter(loan_id__in=loan_ids)
+        appraisals = dict(
+            collateral.values("loan_id").annotate(last=Max("appraised_on")).values_list("loan_id", "last")
+        )
+    rows = loans.values_list(
         "id",
         "branch_id",
         "officer_id",
@@ -100,25 +106,34 @@ def required_actions_generate(
         "days_past_due",
         "as_of",
         "risk_class",
-        "appraised_on",
     )
-    snapshots = dict(LoanClassSnapshot.objects.values_list("loan_id", "risk_class")) if on_worse else {}
+    # Loans whose class is worse than when we last looked (few): one query, no per-loan work.
+    worsened = (
+        dict(
+            LoanClassSnapshot.objects.filter(
+                loan__in=loans, loan__risk_class__gt=F("risk_class")
+            ).values_list("loan_id", "risk_class")
+        )
+        if on_worse
+        else {}
+    )
     end = as_of + dt.timedelta(days=HORIZON_DAYS)
+    # Keys that exist already are skipped before building model instances: a daily run then
+    # builds only the few new actions (the unique constraint still settles any race).
+    existing_actions = RequiredAction.objects.filter(
+        loan__isnull=False, due_on__gte=earliest or as_of - dt.timedelta(days=LOOKBACK_DAYS)
+    )
+    if loan_ids is not None:
+        existing_actions = existing_actions.filter(loan_id__in=loan_ids)
+    existing = set(
+        existing_actions.values_list("loan_id", "template_id", "due_on").iterator(chunk_size=BATCH_SIZE)
+    )
     before = RequiredAction.objects.count()
     pending: list[RequiredAction] = []
-    seen: list[LoanClassSnapshot] = []
 
     def flush():
         RequiredAction.objects.bulk_create(pending, batch_size=BATCH_SIZE, ignore_conflicts=True)
-        LoanClassSnapshot.objects.bulk_create(
-            seen,
-            batch_size=BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=["loan"],
-            update_fields=["risk_class", "seen_on"],
-        )
         pending.clear()
-        seen.clear()
 
     for (
         loan_id,
@@ -133,12 +148,14 @@ def required_actions_generate(
         days_past_due,
         loan_as_of,
         risk_class,
-        appraised_on,
     ) in rows.iterator(chunk_size=BATCH_SIZE):
+        appraised_on = appraisals.get(loan_id)
         created_on = timezone.localdate(created_at)
         start = earliest or max(created_on, as_of - dt.timedelta(days=LOOKBACK_DAYS))
 
         def add(template, due_on, reason="", loan_id=loan_id, branch_id=branch_id, officer_id=officer_id):
+            if (loan_id, template.pk, due_on) in existing:
+                return
             pending.append(
                 RequiredAction(
                     template=template,
@@ -181,8 +198,8 @@ def required_actions_generate(
                 if start <= due_on or earliest:
                     add(template, due_on, _("Overdue since %(day)s") % {"day": overdue_since.isoformat()})
         if on_worse:
-            previous = snapshots.get(loan_id)
-            if previous is not None and risk_class > previous:
+            previous = worsened.get(loan_id)
+            if previous is not None:
                 for template in on_worse:
                     if _template_applies(
                         template, borrower_type=borrower_type, product=product, guarantee=guarantee
@@ -193,12 +210,26 @@ def required_actions_generate(
                             _("Class worsened from %(old)s to %(new)s")
                             % {"old": RiskClass(previous).label, "new": RiskClass(risk_class).label},
                         )
-            if previous != risk_class:
-                seen.append(LoanClassSnapshot(loan_id=loan_id, risk_class=risk_class, seen_on=as_of))
-        if len(pending) >= BATCH_SIZE or len(seen) >= BATCH_SIZE:
+        if len(pending) >= BATCH_SIZE:
             flush()
     flush()
+    if on_worse:
+        _class_snapshots_refresh(loans=loans, as_of=as_of)
     return RequiredAction.objects.count() - before
+
+
+def _class_snapshots_refresh(*, loans, as_of: dt.date) -> None:
+    """Remember each loan's current class, in one INSERT ... SELECT ... ON CONFLICT."""
+    select_sql, params = loans.values_list("id", "risk_class").query.sql_with_params()
+    table = LoanClassSnapshot._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (loan_id, risk_class, seen_on) "  # noqa: S608 - table name from the model
+            f"SELECT ids.id, ids.risk_class, %s FROM ({select_sql}) AS ids "
+            f"ON CONFLICT (loan_id) DO UPDATE SET risk_class = EXCLUDED.risk_class, seen_on = EXCLUDED.seen_on "
+            f"WHERE {table}.risk_class <> EXCLUDED.risk_class",
+            [as_of, *params],
+        )
 
 
 def required_actions_on_ledger_changed(*, loan_ids: list[int], as_of: dt.date) -> None:
