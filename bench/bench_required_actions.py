@@ -23,7 +23,6 @@ from django.contrib.auth import get_user_model  # noqa: E402
 
 from accounts.factories import make_staff  # noqa: E402
 from accounts.models import Branch, Role  # noqa: E402
-from loans.identifiers import make_resident_id  # noqa: E402
 from loans.models import Borrower, BorrowerType, Collateral, Guarantee, Loan, Product, RepaymentMethod  # noqa: E402
 from post_loan.models import LoanClassSnapshot, RequiredAction  # noqa: E402
 from post_loan.services import action_templates_seed, required_actions_generate  # noqa: E402
@@ -35,7 +34,8 @@ def main(count: int) -> None:
     branch, _ = Branch.objects.get_or_create(code="BENCH", defaults={"name": "压测支行"})
     User = get_user_model()
     officers = [
-        User.objects.filter(username=f"bench{i}").first() or make_staff(role=Role.OFFICER, branch=branch, username=f"bench{i}")
+        User.objects.filter(username=f"bench{i}").first()
+        or make_staff(role=Role.OFFICER, branch=branch, username=f"bench{i}")
         for i in range(10)
     ]
     today = dt.date(2026, 11, 20)
@@ -77,7 +77,10 @@ def main(count: int) -> None:
     Collateral.objects.bulk_create(
         [
             Collateral(
-                loan=loan, kind="house", description="住宅", appraised_value=Decimal("300000"),
+                loan=loan,
+                kind="house",
+                description="住宅",
+                appraised_value=Decimal("300000"),
                 appraised_on=loan.disbursed_on,
             )
             for loan in loans[1::2]

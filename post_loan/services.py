@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.access import profile_of, role_of, visible_branch_ids
@@ -77,6 +77,12 @@ def required_actions_generate(
     five-tier class is worse than when last seen. The unique key (loan, template, due date)
     makes every run after the first a no-op for the same data.
     """
+    # Stored texts (the reason of an action) are in the site's language, whoever runs the job.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _generate(as_of=as_of, loan_ids=loan_ids, earliest=earliest)
+
+
+def _generate(*, as_of: dt.date, loan_ids: Iterable[int] | None, earliest: dt.date | None) -> int:
     loan_ids = list(loan_ids) if loan_ids is not None else None
     templates = list(ActionTemplate.objects.filter(is_active=True))
     scheduled = [t for t in templates if t.trigger in SCHEDULED_TRIGGERS]
@@ -304,7 +310,7 @@ def required_actions_mark_late(*, as_of: dt.date) -> int:
     )
     marked = 0
     for action_id in ids:
-        with transaction.atomic():
+        with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             action = (
                 RequiredAction.objects.select_for_update(skip_locked=True, of=("self",))
                 .select_related("template", "loan", "responsible")

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.access import profile_of, role_of
@@ -36,6 +36,12 @@ from screening.models import (
 FAKE_MORTGAGE_EMPLOYER_SHARE = Decimal(str(getattr(settings, "FAKE_MORTGAGE_EMPLOYER_SHARE", "0.5")))
 FAKE_MORTGAGE_MIN_BORROWERS = 3
 HEAD_ROLES = (Role.BRANCH_HEAD, Role.ADMIN)
+
+
+def _stored(text) -> str:
+    """Texts stored for everyone (an action's reason) are in the site's language."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text())
 
 
 def normalise_industry_code(code: str) -> str:
@@ -103,7 +109,7 @@ def signal_raise(
         branch=borrower.branch,
         responsible=responsible,
         due_on=due_on,
-        reason=_("Early-warning signal: %(kind)s") % {"kind": signal.get_kind_display()},
+        reason=_stored(lambda: _("Early-warning signal: %(kind)s") % {"kind": signal.get_kind_display()}),
     )
     signal.verification_action = action
     signal.save()
@@ -353,7 +359,7 @@ def fake_mortgage_check(*, as_of: dt.date, branch_ids: set[int] | None = None) -
                     branch=flag.branch,
                     responsible=heads[branch_id],
                     due_on=as_of + dt.timedelta(days=template.offset_days),
-                    reason=str(flag.get_kind_display()),
+                    reason=_stored(lambda flag=flag: str(flag.get_kind_display())),
                 )
             flag.save()
         flags.append(flag)

@@ -4,6 +4,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from compliance.models import Violation, ViolationSource, ViolationStatus
 from post_loan.factories import ActionTemplateFactory
@@ -32,7 +33,11 @@ pytestmark = pytest.mark.usefixtures("frozen")
 
 @pytest.fixture
 def frozen():
-    with time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC), tick=False):
+    # Messages are matched in the English source text; the pages show them in Chinese.
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 20, 9, tzinfo=dt.UTC), tick=False),
+        translation.override("en"),
+    ):
         yield
 
 

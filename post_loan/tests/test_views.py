@@ -184,3 +184,7 @@ def test_evidence_download_is_scoped(client_for, officer, other_officer, action_
     assert client_for(other_officer).get(url).status_code == 404
     assert client_for(officer).get(url).status_code == 200
     assert RequiredAction.objects.count() == 1
+
+
+def test_worklist_speaks_chinese_by_default(client_for, officer):
+    assert "我的贷后规定动作" in client_for(officer).get(reverse("actions-worklist")).content.decode()

@@ -77,7 +77,7 @@ def test_a_signal_on_a_borrower_without_a_loan_names_the_borrower(officer, loan_
 
 def test_a_free_text_signal_needs_a_description(officer, loan_of):
     borrower = loan_of(officer).borrower
-    with pytest.raises(ValidationError, match="Describe"):
+    with pytest.raises(ValidationError, match="请描述"):
         signal_raise(
             borrower=borrower, kind=SignalKind.OTHER, severity="low", raised_by=officer, raised_on=TODAY
         )
@@ -114,7 +114,7 @@ def test_face_signing_record_makes_the_signer_responsible(officer, loan_of):
 
 def test_a_face_signing_record_missing_a_tick_is_refused(officer, loan_of):
     loan = loan_of(officer)
-    with pytest.raises(ValidationError, match="original documents"):
+    with pytest.raises(ValidationError, match="三亲见.*亲见原件"):
         face_signing_record(
             loan=loan,
             signed_by=officer,
@@ -133,7 +133,7 @@ def test_face_signing_is_for_individual_loans_only(officer, loan_of):
     loan = loan_of(
         officer, borrower__borrower_type=BorrowerType.CORPORATE, borrower__id_number="91430424000000000X"
     )
-    with pytest.raises(ValidationError, match="individual"):
+    with pytest.raises(ValidationError, match="个人贷款"):
         face_signing_record(
             loan=loan,
             signed_by=officer,
