@@ -81,3 +81,51 @@ def test_demo_gives_a_realistic_spread_and_is_idempotent():
         FlagKind.EMPLOYER_IS_DEVELOPER,
         FlagKind.RECEIPT_MISMATCH,
     }
+
+
+@pytest.mark.django_db
+@time_machine.travel(dt.datetime(2026, 11, 20, 2, tzinfo=dt.UTC), tick=False)
+def test_every_page_renders_on_the_demo_data(client):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    from screening.models import EarlyWarningSignal as Signal
+
+    accounts_demo.seed()
+    _demo_ledger()
+    post_loan_demo.seed()
+    screening_demo.seed()
+    User = get_user_model()
+    head, officer1 = User.objects.get(username="head"), User.objects.get(username="officer1")
+    action = RequiredAction.objects.filter(responsible=officer1).first()
+    signal = Signal.objects.first()
+    loan = action.loan
+    pages = [
+        reverse("actions-worklist"),
+        reverse("action-list") + "?status=late",
+        reverse("action-detail", args=[action.pk]),
+        reverse("action-create", args=[loan.pk]),
+        reverse("actions-branch"),
+        reverse("actions-scorecard"),
+        reverse("actions-penalties"),
+        reverse("action-template-list"),
+        reverse("action-template-create"),
+        reverse("screening-home"),
+        reverse("industry-policy-list"),
+        reverse("industry-policy-create"),
+        reverse("industry-flagged"),
+        reverse("signal-list"),
+        reverse("signal-detail", args=[signal.pk]),
+        reverse("signal-create", args=[loan.borrower_id]),
+        reverse("face-signing-list"),
+        reverse("face-signing-create", args=[loan.pk]),
+        reverse("fake-mortgage-list"),
+        reverse("receipt-list"),
+        reverse("home"),
+    ]
+    client.force_login(head)
+    for page in pages:
+        assert client.get(page).status_code == 200, page
+    client.force_login(officer1)
+    for page in pages[:4] + [reverse("screening-home"), reverse("face-signing-list"), reverse("home")]:
+        assert client.get(page).status_code == 200, page
