@@ -75,3 +75,26 @@ def test_generation_and_digest_run_on_a_real_worker_and_mail_once(officer, loan_
             time.sleep(0.05)
     assert email.status == EmailStatus.SENT
     assert len([m for m in mail.outbox if m.to == [officer.email]]) == 1
+
+
+def test_beat_schedule_names_registered_tasks(settings):
+    app.loader.import_default_modules()
+    mine = [
+        entry["task"]
+        for entry in settings.CELERY_BEAT_SCHEDULE.values()
+        if entry["task"].startswith(("post_loan.", "screening."))
+    ]
+    assert len(mine) == 5 and all(name in app.tasks for name in mine)
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_late_marking_runs_on_a_real_worker_and_penalises_once(officer, action_of):
+    from compliance.models import Violation
+    from post_loan.tasks import mark_late_required_actions
+
+    action_of(officer, due_on=DAY - dt.timedelta(days=2))
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        assert mark_late_required_actions.delay(DAY.isoformat()).get(timeout=30) == 1
+        assert mark_late_required_actions.delay(DAY.isoformat()).get(timeout=30) == 0
+    assert Violation.objects.filter(staff=officer).count() == 1
