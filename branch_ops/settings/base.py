@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "loan_collections",
     "compliance",
     "notifications",
+    "post_loan",
+    "screening",
 ]
 
 MIDDLEWARE = [
@@ -230,12 +232,39 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loan_collections.tasks.send_collection_reminders",
         "schedule": crontab(day_of_month="20,25", hour=8, minute=30),
     },
+    # Every day at 05:30: create the required actions due (idempotent), then at 05:45 mark
+    # pending actions past their due date late and raise their penalties.
+    "generate-required-actions": {
+        "task": "post_loan.tasks.generate_required_actions",
+        "schedule": crontab(hour=5, minute=30),
+    },
+    "mark-late-required-actions": {
+        "task": "post_loan.tasks.mark_late_required_actions",
+        "schedule": crontab(hour=5, minute=45),
+    },
+    # Every day at 07:30: each officer's digest of actions due within 7 days and late ones.
+    "required-actions-digest": {
+        "task": "post_loan.tasks.send_actions_digest",
+        "schedule": crontab(hour=7, minute=30),
+    },
+    # Every Monday at 08:00: the branch head's digest of late actions per officer.
+    "late-actions-weekly-digest": {
+        "task": "post_loan.tasks.send_late_actions_weekly_digest",
+        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
+    # Every day at 06:00: the fake-mortgage check (假按揭) over every property project.
+    "fake-mortgage-check": {
+        "task": "screening.tasks.run_fake_mortgage_check",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # Functions called with (loan_ids=[...], as_of=date) after loans change (import, repayment,
 # reclassification, the daily recompute); see loans.services.ledger_changed.
 LEDGER_CHANGE_HANDLERS: list[str] = [
     "loan_collections.services.cases_on_ledger_changed",
+    # Imported or changed loans get their required actions at once (post_loan).
+    "post_loan.services.required_actions_on_ledger_changed",
 ]
 
 # --- REST API ---------------------------------------------------------------------------

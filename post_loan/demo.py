@@ -1,0 +1,80 @@
+"""Demo required actions for the demo ledger: the default templates, and for the existing
+loans a realistic spread of done (most on time, a few late, some accepted, one or two
+returned), pending and late actions with their penalties. Runs after the ledger demo; with no
+loans it only seeds the templates. Running it again changes nothing: actions are unique per
+loan, template and due date, and only past-due pending actions are touched, once."""
+
+import datetime as dt
+
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from accounts.models import Role, StaffProfile
+from loans.models import Loan, LoanStatus
+from post_loan.models import ActionStatus, RecordField, RequiredAction
+from post_loan.services import (
+    action_templates_seed,
+    required_action_complete,
+    required_action_review,
+    required_actions_generate,
+    required_actions_mark_late,
+)
+
+HISTORY_DAYS = 120
+
+
+def seed(*, stdout=None) -> None:
+    templates = action_templates_seed()
+    if not Loan.objects.filter(status=LoanStatus.ACTIVE).exists():
+        if stdout is not None:
+            stdout.write(f"required actions: {templates} templates; no loans yet, no actions")
+        return
+    today = timezone.localdate()
+    created = required_actions_generate(as_of=today, earliest=today - dt.timedelta(days=HISTORY_DAYS))
+    heads = {
+        profile.branch_id: profile.user
+        for profile in StaffProfile.objects.filter(role=Role.BRANCH_HEAD).select_related("user")
+    }
+    past_due = (
+        RequiredAction.objects.filter(status=ActionStatus.PENDING, due_on__lt=today, loan__isnull=False)
+        .select_related("template", "loan", "responsible")
+        .order_by("id")
+    )
+    done = 0
+    for action in past_due:
+        # Eight in ten past actions were done: most on time, every fourth a few days late.
+        if action.pk % 10 >= 8:
+            continue
+        late_by = 3 if action.pk % 4 == 0 else -(action.pk % 3)
+        completed_on = min(today, max(action.loan.disbursed_on, action.due_on + dt.timedelta(days=late_by)))
+        needs_file = RecordField.ATTACHMENTS in action.template.required_fields
+        evidence = ContentFile("现场检查照片说明：厂房、设备运转正常。".encode(), name="现场检查记录.txt")
+        required_action_complete(
+            action=action,
+            user=action.responsible,
+            completed_on=completed_on,
+            findings="借款人经营正常，按期还款，未发现风险信号。",
+            site_visit=True,
+            collateral_seen=True,
+            cash_flow_notes="银行流水与销售收入基本匹配。",
+            operations_notes="生产正常，订单饱满。",
+            environment_notes="无环保处罚记录。",
+            market_notes="产品价格平稳。",
+            files=[evidence] if needs_file else [],
+        )
+        done += 1
+        head = heads.get(action.branch_id)
+        if head is None:
+            continue
+        if action.pk % 11 == 0:
+            required_action_review(
+                action=action, user=head, accepted=False, comment="现金流分析过于简单，请补充近三个月流水。"
+            )
+        elif action.pk % 3 == 0:
+            required_action_review(action=action, user=head, accepted=True)
+    late = required_actions_mark_late(as_of=today)
+    if stdout is not None:
+        stdout.write(
+            f"required actions: {templates} templates, {created} actions created, {done} recorded done, "
+            f"{late} marked late"
+        )

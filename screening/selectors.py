@@ -1,0 +1,101 @@
+"""Reads of the risk screening, every list scoped through accounts.access."""
+
+from django.db.models import Q, QuerySet
+
+from accounts.access import scope_queryset
+from loans.models import BorrowerType, LoanStatus
+from loans.selectors import borrowers_visible_to, loans_visible_to
+from screening.models import (
+    DownPaymentReceipt,
+    EarlyWarningSignal,
+    FaceSigning,
+    IndustryPolicy,
+    PolicyLevel,
+    ProjectFlag,
+    SignalStatus,
+)
+from screening.services import normalise_industry_code
+
+Policy = IndustryPolicy
+
+
+def industry_policy_for(codes: set[str]) -> dict[str, Policy]:
+    """The policy of each GB/T 4754 code that has one, by longest prefix: with C26
+    restricted, "C2614" maps to the C26 policy. Codes without a policy are absent. One query;
+    the import report, the borrower and loan pages and the dashboard all call this."""
+    policies = {policy.code: policy for policy in IndustryPolicy.objects.all()}
+    result = {}
+    for code in codes:
+        normal = normalise_industry_code(code)
+        for length in range(len(normal), 0, -1):
+            policy = policies.get(normal[:length])
+            if policy is not None:
+                result[code] = policy
+                break
+    return result
+
+
+def flagged_policies() -> list[IndustryPolicy]:
+    return list(IndustryPolicy.objects.exclude(level=PolicyLevel.ALLOWED))
+
+
+def _industry_q(field: str, policies: list[IndustryPolicy]) -> Q:
+    query = Q(pk__in=[])
+    for policy in policies:
+        query |= Q(**{f"{field}__istartswith": policy.code})
+    return query
+
+
+def flagged_borrowers_visible_to(user) -> QuerySet:
+    """Borrowers whose industry is restricted or prohibited (a longer allowed code, e.g. an
+    allowed C2625 under a restricted C26, is resolved per row by industry_policy_for)."""
+    return borrowers_visible_to(user).filter(_industry_q("industry_code", flagged_policies()))
+
+
+def flagged_loans_visible_to(user) -> QuerySet:
+    return loans_visible_to(user).filter(
+        _industry_q("borrower__industry_code", flagged_policies()), status=LoanStatus.ACTIVE
+    )
+
+
+def signals_visible_to(user) -> QuerySet[EarlyWarningSignal]:
+    return scope_queryset(
+        EarlyWarningSignal.objects.all(), user, branch_field="branch", officer_field="officer"
+    ).select_related("borrower", "loan", "raised_by__profile", "verification_action")
+
+
+def open_signals_visible_to(user) -> QuerySet[EarlyWarningSignal]:
+    return signals_visible_to(user).exclude(status=SignalStatus.CLOSED)
+
+
+def face_signings_visible_to(user) -> QuerySet[FaceSigning]:
+    return scope_queryset(
+        FaceSigning.objects.all(), user, branch_field="loan__branch", officer_field="loan__officer"
+    ).select_related("loan", "loan__borrower", "signed_by__profile")
+
+
+def face_signing_gaps_visible_to(user) -> QuerySet:
+    """Active individual loans without a complete face-signing record (the database refuses
+    an incomplete one, so "complete" means "present")."""
+    return (
+        loans_visible_to(user)
+        .filter(
+            borrower__borrower_type=BorrowerType.INDIVIDUAL,
+            status=LoanStatus.ACTIVE,
+            face_signing__isnull=True,
+        )
+        .select_related("borrower", "officer__profile")
+    )
+
+
+def receipts_visible_to(user) -> QuerySet[DownPaymentReceipt]:
+    return scope_queryset(
+        DownPaymentReceipt.objects.all(), user, branch_field="loan__branch", officer_field="loan__officer"
+    ).select_related("loan", "loan__borrower")
+
+
+def project_flags_visible_to(user) -> QuerySet[ProjectFlag]:
+    # Branch-level data for the branch head and compliance: the views are role pages.
+    return scope_queryset(
+        ProjectFlag.objects.all(), user, branch_field="branch", officer_field=None
+    ).select_related("verification_action")

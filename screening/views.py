@@ -1,0 +1,221 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import Role, has_role, role_required, visible_branch_ids
+from loans.selectors import borrowers_visible_to, loans_visible_to
+from screening.forms import (
+    FaceSigningForm,
+    IndustryPolicyForm,
+    ReceiptForm,
+    SignalCloseForm,
+    SignalForm,
+    SignalVerifyForm,
+)
+from screening.models import IndustryPolicy, SignalStatus
+from screening.selectors import (
+    face_signing_gaps_visible_to,
+    face_signings_visible_to,
+    flagged_borrowers_visible_to,
+    industry_policy_for,
+    open_signals_visible_to,
+    project_flags_visible_to,
+    receipts_visible_to,
+    signals_visible_to,
+)
+from screening.services import (
+    down_payment_receipt_record,
+    face_signing_record,
+    fake_mortgage_check,
+    industry_policy_save,
+    signal_close,
+    signal_raise,
+    signal_verify,
+)
+
+HEAD_ROLES = (Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN)
+EDIT_ROLES = (Role.BRANCH_HEAD, Role.ADMIN)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def overview(request):
+    user = request.user
+    return render(
+        request,
+        "screening/overview.html",
+        {
+            "flagged_count": flagged_borrowers_visible_to(user).count(),
+            "open_signals": open_signals_visible_to(user).count(),
+            "gaps": face_signing_gaps_visible_to(user).count(),
+            "project_flags": project_flags_visible_to(user).count() if has_role(user, *HEAD_ROLES) else None,
+        },
+    )
+
+
+def policy_list(request):
+    return render(request, "screening/policy_list.html", {"policies": IndustryPolicy.objects.all()})
+
+
+@role_required(*EDIT_ROLES)
+def policy_edit(request, pk=None):
+    policy = get_object_or_404(IndustryPolicy, pk=pk) if pk else IndustryPolicy()
+    form = IndustryPolicyForm(request.POST or None, instance=policy)
+    if request.method == "POST" and form.is_valid():
+        try:
+            industry_policy_save(policy=form.instance, user=request.user)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Industry policy saved."))
+            return redirect("industry-policy-list")
+    return render(request, "screening/policy_form.html", {"form": form})
+
+
+def flagged_customers(request):
+    borrowers = list(flagged_borrowers_visible_to(request.user).select_related("officer__profile")[:500])
+    policies = industry_policy_for({b.industry_code for b in borrowers})
+    rows = [
+        (b, policies[b.industry_code])
+        for b in borrowers
+        if b.industry_code in policies and policies[b.industry_code].is_flagged
+    ]
+    return render(request, "screening/flagged_customers.html", {"rows": rows})
+
+
+def signal_list(request):
+    signals = signals_visible_to(request.user)
+    status = request.GET.get("status")
+    if status in SignalStatus.values:
+        signals = signals.filter(status=status)
+    loan_no = request.GET.get("loan_no", "").strip()
+    if loan_no:
+        loan = loans_visible_to(request.user).filter(loan_no=loan_no).first()
+        if loan is None:
+            messages.error(request, _("No loan %(no)s in your portfolio.") % {"no": loan_no})
+        else:
+            return redirect(f"{request.path}new/{loan.borrower_id}/?loan={loan.pk}")
+    page = Paginator(signals, 50).get_page(request.GET.get("page"))
+    return render(request, "screening/signal_list.html", {"page": page, "status": status})
+
+
+def signal_create(request, borrower_id):
+    borrower = get_object_or_404(borrowers_visible_to(request.user), pk=borrower_id)
+    loan = None
+    if request.GET.get("loan", "").isdigit():
+        loan = get_object_or_404(
+            loans_visible_to(request.user), pk=int(request.GET["loan"]), borrower=borrower
+        )
+    form = SignalForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            signal = signal_raise(borrower=borrower, loan=loan, raised_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Signal raised; an on-site verification action was created."))
+            return redirect("signal-detail", pk=signal.pk)
+    return render(request, "screening/signal_form.html", {"form": form, "borrower": borrower, "loan": loan})
+
+
+def signal_detail(request, pk):
+    signal = get_object_or_404(signals_visible_to(request.user), pk=pk)
+    verify_form, close_form = SignalVerifyForm(), SignalCloseForm()
+    if request.method == "POST":
+        try:
+            if "verify" in request.POST:
+                verify_form = SignalVerifyForm(request.POST)
+                if verify_form.is_valid():
+                    signal_verify(signal=signal, user=request.user, result=verify_form.cleaned_data["result"])
+            elif "close" in request.POST:
+                close_form = SignalCloseForm(request.POST)
+                if close_form.is_valid():
+                    signal_close(signal=signal, user=request.user, note=close_form.cleaned_data["note"])
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Signal updated."))
+        return redirect("signal-detail", pk=signal.pk)
+    return render(
+        request,
+        "screening/signal_detail.html",
+        {"signal": signal, "verify_form": verify_form, "close_form": close_form},
+    )
+
+
+def face_signing_list(request):
+    return render(
+        request,
+        "screening/face_signing_list.html",
+        {
+            "gaps": face_signing_gaps_visible_to(request.user).order_by("disbursed_on")[:300],
+            "gap_count": face_signing_gaps_visible_to(request.user).count(),
+            "records": face_signings_visible_to(request.user)[:100],
+        },
+    )
+
+
+def face_signing_create(request, loan_id):
+    loan = get_object_or_404(loans_visible_to(request.user).select_related("borrower"), pk=loan_id)
+    form = FaceSigningForm(request.POST or None, request.FILES or None, branch_id=loan.branch_id)
+    if request.method == "GET":
+        form.initial["signed_by"] = request.user.pk
+    if request.method == "POST" and form.is_valid():
+        try:
+            face_signing_record(loan=loan, recorded_by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Face-signing record saved."))
+            return redirect("face-signing-list")
+    return render(
+        request,
+        "screening/face_signing_form.html",
+        {"form": form, "loan": loan},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@role_required(*HEAD_ROLES)
+def project_flag_list(request):
+    return render(request, "screening/project_flags.html", {"flags": project_flags_visible_to(request.user)})
+
+
+@require_POST
+@role_required(*EDIT_ROLES)
+def project_check_run(request):
+    flags = fake_mortgage_check(as_of=timezone.localdate(), branch_ids=set(visible_branch_ids(request.user)))
+    messages.success(
+        request, _("Fake-mortgage check done: %(count)s flagged projects.") % {"count": len(flags)}
+    )
+    return redirect("fake-mortgage-list")
+
+
+def receipt_list(request):
+    form = ReceiptForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        loan = loans_visible_to(request.user).filter(loan_no=data.pop("loan_no").strip()).first()
+        if loan is None:
+            form.add_error("loan_no", _("No such loan in your portfolio."))
+        else:
+            try:
+                down_payment_receipt_record(loan=loan, recorded_by=request.user, **data)
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                messages.success(request, _("Receipt recorded."))
+                return redirect("receipt-list")
+    receipts = receipts_visible_to(request.user)[:300]
+    return render(request, "screening/receipt_list.html", {"form": form, "receipts": receipts})
