@@ -21,6 +21,8 @@ urlpatterns = [
     path("loans/", include("loans.urls")),
     path("collections/", include("loan_collections.urls")),
     path("compliance/", include("compliance.urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("api/v1/dashboard/", include("dashboard.api_urls")),
 ]
 
 if settings.DEBUG:

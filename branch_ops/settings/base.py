@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "loan_collections",
     "compliance",
     "notifications",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -167,6 +168,8 @@ MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=50 * 1024 * 1024)
 vars().update(env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="贷后管理系统 <branch-ops@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where staff reach the application: links in emails (e.g. to the monthly report) start with it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # --- Celery ----------------------------------------------------------------------------
@@ -204,6 +207,17 @@ CELERY_BEAT_SCHEDULE = {
     "send-queued-emails": {
         "task": "notifications.tasks.send_queued_emails",
         "schedule": crontab(minute="*/10"),
+    },
+    # 23:30 on the last day of every month: the portfolio snapshot. Crontab has no "last day",
+    # so it fires on the 28th-31st and the task builds only when tomorrow is the 1st.
+    "month-end-snapshot": {
+        "task": "dashboard.tasks.build_month_end_snapshot",
+        "schedule": crontab(minute=30, hour=23, day_of_month="28-31"),
+    },
+    # 07:00 on the 1st of every month: the monthly post-loan report for the month before.
+    "monthly-report": {
+        "task": "dashboard.tasks.generate_monthly_reports",
+        "schedule": crontab(minute=0, hour=7, day_of_month=1),
     },
 }
 

@@ -1,0 +1,41 @@
+"""GET /api/v1/dashboard/summary/?as_of=YYYY-MM-DD&branch=CODE — the headline as JSON,
+amounts as decimal strings in yuan."""
+
+from django.core.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from dashboard.selectors import as_of_parse, dashboard_scope, summary
+
+
+def _money(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+class SummaryView(APIView):
+    def get(self, request):
+        try:
+            as_of = as_of_parse(request.query_params.get("as_of"))
+        except ValidationError as error:
+            return Response({"detail": error.messages[0]}, status=400)
+        branch_code = request.query_params.get("branch") or None
+        scope = dashboard_scope(request.user, as_of=as_of, branch_code=branch_code)
+        try:
+            figures = summary(scope)
+        except ValidationError as error:
+            return Response({"detail": error.messages[0]}, status=404)
+        return Response(
+            {
+                "as_of": as_of.isoformat(),
+                "branch": branch_code,
+                "balance": _money(figures["balance"]),
+                "balance_at_year_start": _money(figures["balance_at_year_start"]),
+                "change_since_year_start": _money(figures["change_since_year_start"]),
+                "npl_balance": _money(figures["npl_balance"]),
+                "npl_ratio": f"{figures['npl_ratio']:.4f}",
+                "zero_npl_years": figures["zero_npl_years"],
+                "overdue_balance": _money(figures["overdue_balance"]),
+                "by_class": {key: _money(value) for key, value in figures["by_class"].items()},
+                "by_bucket": {key: _money(value) for key, value in figures["by_bucket"].items()},
+            }
+        )
