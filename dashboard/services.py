@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Role, StaffProfile
@@ -204,7 +205,10 @@ def monthly_report_generate(*, branch_id: int, month: dt.date, email: bool = Tru
         officer_id=None,
         as_of=last_day,
     )
-    data = report_data(scope, branch=branch, month=month)
+    # The report is in the branch's language whoever (or whichever job) asks for it.
+    with translation.override(settings.LANGUAGE_CODE):
+        data = report_data(scope, branch=branch, month=month)
+        workbook, pdf = report_workbook(data), report_pdf(data)
     stem = f"post-loan-report-{branch.code}-{month:%Y-%m}"
     with transaction.atomic():
         report, _created = MonthlyReport.objects.select_for_update().get_or_create(
@@ -214,8 +218,8 @@ def monthly_report_generate(*, branch_id: int, month: dt.date, email: bool = Tru
             if field_file:
                 field_file.delete(save=False)
         report.as_of = last_day
-        report.workbook.save(f"{stem}.xlsx", ContentFile(report_workbook(data)), save=False)
-        report.pdf.save(f"{stem}.pdf", ContentFile(report_pdf(data)), save=False)
+        report.workbook.save(f"{stem}.xlsx", ContentFile(workbook), save=False)
+        report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
         report.save()
         if email:
             for head in heads:

@@ -52,7 +52,7 @@ def test_past_date_reads_the_latest_snapshot_on_or_before_it(frozen_today, branc
 @pytest.mark.django_db
 def test_a_date_before_any_data_is_a_clear_error(frozen_today, branch):
     snapshot(branch=branch, as_of=dt.date(2026, 10, 31), balance="1.00")
-    with pytest.raises(ValidationError, match="no figures on or before 2020-01-31"):
+    with pytest.raises(ValidationError, match="2020-01-31 及以前没有数据"):
         summary(_scope(branch, dt.date(2020, 1, 31)))
 
 
@@ -73,9 +73,9 @@ def test_zero_npl_run_stops_at_a_missing_year_and_accepts_1_january(frozen_today
 
 
 def test_as_of_that_is_not_a_date_is_a_clear_error(frozen_today):
-    with pytest.raises(ValidationError, match="is not a date"):
+    with pytest.raises(ValidationError, match="不是日期"):
         as_of_parse("31/10/2026")
-    with pytest.raises(ValidationError, match="future"):
+    with pytest.raises(ValidationError, match="将来"):
         as_of_parse("2026-12-01")
     assert as_of_parse("") == frozen_today
 

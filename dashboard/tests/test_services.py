@@ -10,7 +10,9 @@ from dashboard.tests.conftest import make_loan, make_npl_loan
 
 
 @pytest.mark.django_db
-def test_snapshot_has_a_row_per_branch_and_officer_with_breakdowns(frozen_today, branch, officer, other_officer):
+def test_snapshot_has_a_row_per_branch_and_officer_with_breakdowns(
+    frozen_today, branch, officer, other_officer
+):
     make_loan(branch=branch, officer=officer, balance="300000.00", product="housing")
     make_npl_loan(branch=branch, officer=officer, balance="100000.00")
     make_loan(branch=branch, officer=other_officer, balance="50000.00")
@@ -36,7 +38,7 @@ def test_building_a_snapshot_twice_replaces_it(frozen_today, branch, officer):
 
 @pytest.mark.django_db
 def test_a_snapshot_cannot_be_dated_in_the_future(frozen_today):
-    with pytest.raises(ValidationError, match="future"):
+    with pytest.raises(ValidationError, match="将来"):
         snapshot_build(as_of=dt.date(2026, 12, 31))
 
 
@@ -61,13 +63,13 @@ def test_history_csv_imports_and_a_second_import_replaces(frozen_today, branch, 
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("as_of,branch\n", "Columns missing"),
-        (CSV.replace("2025-12-31", "2025-13-31"), "Line 2: as_of"),
-        (CSV.replace("190000000.00", "abc"), "Line 3: balance"),
-        (CSV.replace(",0.00,0.00,1150", ",300000000.00,0.00,1150"), "cannot exceed"),
-        (CSV.replace("430424,officer", "430426,officer"), "unknown or not yours"),
-        (CSV.replace("430424,officer,", "430424,nobody,"), "officer “nobody” is unknown"),
-        (CSV.replace("class:1", "class:9"), "Unknown column"),
+        ("as_of,branch\n", "缺少列"),
+        (CSV.replace("2025-12-31", "2025-13-31"), "第 2 行：as_of"),
+        (CSV.replace("190000000.00", "abc"), "第 3 行：balance"),
+        (CSV.replace(",0.00,0.00,1150", ",300000000.00,0.00,1150"), "不能超过"),
+        (CSV.replace("430424,officer", "430426,officer"), "不在您的权限内"),
+        (CSV.replace("430424,officer,", "430424,nobody,"), "客户经理“nobody”不存在"),
+        (CSV.replace("class:1", "class:9"), "未知列"),
     ],
 )
 def test_a_bad_history_csv_is_refused_whole_with_the_line(frozen_today, branch, officer, text, message):
