@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check stop messages clean
+.PHONY: install run test lint format check stop messages clean bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,7 @@ stop:
 
 clean: stop
 	rm -rf var
+
+## Benchmark a city branch (100,000 loans; BENCH_ARGS="--loans 1000000" for a province) in its own database.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

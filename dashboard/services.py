@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Branch, Role, StaffProfile
 from dashboard.models import MonthlyReport, PortfolioSnapshot, SnapshotSource
-from dashboard.selectors import BUCKET_LABELS, CLASS_LABELS, ledger_rows, today
+from dashboard.selectors import BUCKET_LABELS, CLASS_LABELS, ledger_rows, ledger_version_bump, today
 from loans.models import BorrowerType, Product
 
 
@@ -37,6 +37,11 @@ def snapshot_build(*, as_of: dt.date, branch_ids=None) -> int:
         [PortfolioSnapshot(as_of=as_of, source=SnapshotSource.LEDGER, **row) for row in rows], batch_size=2000
     )
     return len(rows)
+
+
+def ledger_figures_changed(*, loan_ids, as_of: dt.date) -> None:
+    """LEDGER_CHANGE_HANDLERS hook: today's cached dashboard figures are out of date."""
+    ledger_version_bump()
 
 
 # History CSV: one row per date, branch and (optionally) officer.

@@ -223,7 +223,10 @@ CELERY_BEAT_SCHEDULE = {
 
 # Functions called with (loan_ids=[...], as_of=date) after loans change (import, repayment,
 # reclassification, the daily recompute); see loans.services.ledger_changed.
-LEDGER_CHANGE_HANDLERS: list[str] = []
+LEDGER_CHANGE_HANDLERS: list[str] = [
+    # Today's dashboard figures are cached until the ledger changes.
+    "dashboard.services.ledger_figures_changed",
+]
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {

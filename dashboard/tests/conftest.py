@@ -6,10 +6,17 @@ import pytest
 import time_machine
 
 from dashboard.factories import PortfolioSnapshotFactory
+from dashboard.selectors import ledger_version_bump
 from loans.domain import Bucket, RiskClass
 from loans.factories import LoanFactory
 
 TODAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture(autouse=True)
+def fresh_ledger_figures():
+    """Each test starts with no cached figures (a new ledger version, nothing flushed)."""
+    ledger_version_bump()
 
 
 @pytest.fixture

@@ -99,3 +99,16 @@ def test_city_head_sees_every_branch_below_and_may_pick_one(frozen_today, city_h
 def test_a_branch_the_user_may_not_see_is_404(frozen_today, branch_head, other_branch):
     with pytest.raises(Http404):
         dashboard_scope(branch_head, as_of=frozen_today, branch_code=other_branch.code)
+
+
+@pytest.mark.django_db
+def test_todays_figures_are_cached_until_the_ledger_changes(frozen_today, branch, officer):
+    from dashboard.services import ledger_figures_changed
+
+    loan = make_loan(branch=branch, officer=officer, balance="100.00")
+    assert summary(_scope(branch, frozen_today))["balance"] == Decimal("100.00")
+    loan.balance = Decimal("80.00")
+    loan.save()
+    assert summary(_scope(branch, frozen_today))["balance"] == Decimal("100.00")
+    ledger_figures_changed(loan_ids=[loan.pk], as_of=frozen_today)
+    assert summary(_scope(branch, frozen_today))["balance"] == Decimal("80.00")
