@@ -24,6 +24,8 @@ from dashboard.selectors import (
 )
 from loans.domain import NON_PERFORMING_CLASSES
 
+OFFICERS_SHOWN = 30
+
 
 def _chart_items(amounts: dict, labels: dict, link_key: str, officer_id) -> list[dict]:
     return [
@@ -84,7 +86,7 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
             {"name": str(label), "value": wan(total.by_borrower_type.get(key, ZERO)), "url": None}
             for key, label in BORROWER_TYPE_LABELS.items()
         ],
-        "officers": by_officer[:30],
+        "officers": by_officer[:OFFICERS_SHOWN],
     }
     overdue = []
     if portfolio.live:
@@ -128,7 +130,10 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
         "live": portfolio.live,
         "headline": headline,
         "charts": charts,
-        "by_officer": by_officer,
+        # A city branch has hundreds of officers: the page lists the largest portfolios and
+        # the branch selector narrows to one branch's full list.
+        "by_officer": by_officer if len(scope.branch_ids) == 1 else by_officer[:OFFICERS_SHOWN],
+        "officers_total": len(by_officer),
         "overdue": overdue,
         "comparison": comparison,
         "branches": selectable,

@@ -108,11 +108,13 @@ class Figures:
             return Decimal("0.0000")
         return (self.npl_balance / self.balance).quantize(Decimal("0.0001"))
 
-    def add(self, row: dict) -> None:
+    def add(self, row: dict, *, breakdowns: bool = True) -> None:
         self.balance += Decimal(row["balance"])
         self.npl_balance += Decimal(row["npl_balance"])
         self.overdue_balance += Decimal(row["overdue_balance"])
         self.loan_count += row["loan_count"]
+        if not breakdowns:
+            return
         for name in ("by_product", "by_borrower_type", "by_class", "by_bucket"):
             target = getattr(self, name)
             for key, amount in row[name].items():
@@ -240,11 +242,8 @@ def portfolio_at(scope: DashboardScope) -> Portfolio:
     """Today: the ledger. A past date: the latest snapshot on or before it; a ValidationError
     when there is none (a date before any data)."""
     if scope.as_of >= today():
-        rows, figures_date, live = (
-            ledger_rows(branch_ids=scope.branch_ids, officer_id=scope.officer_id),
-            scope.as_of,
-            True,
-        )
+        rows = ledger_rows_cached(branch_ids=scope.branch_ids, officer_id=scope.officer_id)
+        figures_date, live = scope.as_of, True
     else:
         figures_date = snapshot_date_on_or_before(scope, scope.as_of)
         if figures_date is None:
@@ -258,8 +257,9 @@ def portfolio_at(scope: DashboardScope) -> Portfolio:
     total, by_branch, by_officer = Figures(), defaultdict(Figures), defaultdict(Figures)
     for row in rows:
         total.add(row)
-        by_branch[row["branch_id"]].add(row)
-        by_officer[row["officer_id"]].add(row)
+        # Per branch and per officer the headline amounts are enough (no breakdowns).
+        by_branch[row["branch_id"]].add(row, breakdowns=False)
+        by_officer[row["officer_id"]].add(row, breakdowns=False)
     return Portfolio(scope.as_of, figures_date, live, total, dict(by_branch), dict(by_officer))
 
 
