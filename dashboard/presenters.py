@@ -44,7 +44,9 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
     portfolio = figures["portfolio"]
     total = portfolio.total
     officer = scope.officer_id
-    names = officer_names(portfolio.by_officer)
+    ranked = sorted(portfolio.by_officer.items(), key=lambda item: -item[1].balance)
+    listed = ranked if len(scope.branch_ids) == 1 else ranked[:OFFICERS_SHOWN]
+    names = officer_names(officer_id for officer_id, _f in listed)
     branches = branches_by_id(scope.branch_ids)
     npl_classes = [int(c) for c in NON_PERFORMING_CLASSES]
     headline = {
@@ -72,7 +74,7 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
             "overdue": wan(f.overdue_balance),
             "url": loan_list_url(officer=officer_id) if officer_id else None,
         }
-        for officer_id, f in sorted(portfolio.by_officer.items(), key=lambda item: -item[1].balance)
+        for officer_id, f in listed
     ]
     charts = {
         "months": [str(m) for m in range(1, 13)],
@@ -132,8 +134,8 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
         "charts": charts,
         # A city branch has hundreds of officers: the page lists the largest portfolios and
         # the branch selector narrows to one branch's full list.
-        "by_officer": by_officer if len(scope.branch_ids) == 1 else by_officer[:OFFICERS_SHOWN],
-        "officers_total": len(by_officer),
+        "by_officer": by_officer,
+        "officers_total": len(ranked),
         "overdue": overdue,
         "comparison": comparison,
         "branches": selectable,
