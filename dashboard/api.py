@@ -2,10 +2,13 @@
 amounts as decimal strings in yuan."""
 
 from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from dashboard.selectors import as_of_parse, dashboard_scope, summary
+from dashboard.serializers import SummarySerializer
 
 
 def _money(value) -> str | None:
@@ -13,6 +16,15 @@ def _money(value) -> str | None:
 
 
 class SummaryView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD, default today"),
+            OpenApiParameter(
+                "branch", OpenApiTypes.STR, description="branch code, default every branch you see"
+            ),
+        ],
+        responses={200: SummarySerializer, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
     def get(self, request):
         try:
             as_of = as_of_parse(request.query_params.get("as_of"))

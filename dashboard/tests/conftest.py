@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
+from django.utils import translation
 
 from dashboard.factories import PortfolioSnapshotFactory
 from dashboard.selectors import ledger_version_bump
@@ -17,6 +18,13 @@ TODAY = dt.date(2026, 11, 29)
 def fresh_ledger_figures():
     """Each test starts with no cached figures (a new ledger version, nothing flushed)."""
     ledger_version_bump()
+
+
+@pytest.fixture(autouse=True)
+def chinese():
+    """Messages are checked in Chinese, the default, whatever an earlier test switched to."""
+    with translation.override("zh-hans"):
+        yield
 
 
 @pytest.fixture

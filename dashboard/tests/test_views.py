@@ -22,7 +22,7 @@ def test_branch_head_sees_headline_in_wan_with_change_and_run(
     response = client_for(branch_head).get(URL)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "2192.10" in html and "+189.60" in html
+    assert "2,192.10" in html and "+189.60" in html
     assert response.context["headline"]["zero_npl_years"] == 10
     assert 'id="dashboard-charts"' in html and "echarts.min.js" in html
 
