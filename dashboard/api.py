@@ -7,12 +7,20 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.models import Branch
 from dashboard.selectors import as_of_parse, dashboard_scope, summary
 from dashboard.serializers import SummarySerializer
 
 
 def _money(value) -> str | None:
     return None if value is None else f"{value:.2f}"
+
+
+def _only_branch_code(branch_ids) -> str | None:
+    """The code of the one branch in view (an officer's, a county head's); None for several."""
+    if len(branch_ids) != 1:
+        return None
+    return Branch.objects.filter(id__in=branch_ids).values_list("code", flat=True).first()
 
 
 class SummaryView(APIView):
@@ -39,7 +47,7 @@ class SummaryView(APIView):
         return Response(
             {
                 "as_of": as_of.isoformat(),
-                "branch": branch_code,
+                "branch": branch_code or _only_branch_code(scope.branch_ids),
                 "balance": _money(figures["balance"]),
                 "balance_at_year_start": _money(figures["balance_at_year_start"]),
                 "change_since_year_start": _money(figures["change_since_year_start"]),

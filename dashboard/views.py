@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -102,7 +102,7 @@ def report_list(request):
     form = ReportGenerateForm(request.POST or None, branches=branches)
     if request.method == "POST":
         if role_of(request.user) not in HEAD_ROLES:
-            raise Http404
+            raise PermissionDenied
         if form.is_valid():
             try:
                 monthly_report_generate(

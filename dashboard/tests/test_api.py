@@ -67,3 +67,8 @@ def test_summary_for_an_officer_is_their_own_portfolio(
 @pytest.mark.django_db
 def test_summary_needs_authentication(client):
     assert client.get(URL).status_code == 401
+
+
+@pytest.mark.django_db
+def test_summary_names_the_one_branch_in_view(frozen_today, client_for, officer, branch):
+    assert client_for(officer).get(URL).json()["branch"] == branch.code

@@ -57,3 +57,14 @@ def test_branch_head_generates_a_report_from_the_page(frozen_today, client_for, 
     response = client.post(reverse("dashboard-reports"), {"branch": branch.pk, "month": "2026-10"})
     assert response.status_code == 302 and MonthlyReport.objects.filter(branch=branch).exists()
     assert "2026-10" in client.get(reverse("dashboard-reports")).content.decode()
+
+
+@pytest.mark.django_db
+def test_compliance_reads_reports_but_may_not_generate(frozen_today, client_for, branch, compliance_officer):
+    client = client_for(compliance_officer)
+    assert client.get(reverse("dashboard-reports")).status_code == 200
+    assert (
+        client.post(reverse("dashboard-reports"), {"branch": branch.pk, "month": "2026-10"}).status_code
+        == 403
+    )
+    assert not MonthlyReport.objects.exists()
