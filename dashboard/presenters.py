@@ -11,7 +11,6 @@ from dashboard.links import loan_list_url
 from dashboard.reports import wan
 from dashboard.sections import sections_for
 from dashboard.selectors import (
-    BORROWER_TYPE_LABELS,
     BUCKET_LABELS,
     CLASS_LABELS,
     PRODUCT_LABELS,
@@ -84,10 +83,6 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
         "classes": _chart_items(total.by_class, CLASS_LABELS, "class", officer),
         "buckets": _chart_items(total.by_bucket, BUCKET_LABELS, "bucket", officer),
         "products": _chart_items(total.by_product, PRODUCT_LABELS, "product", officer),
-        "borrower_types": [
-            {"name": str(label), "value": wan(total.by_borrower_type.get(key, ZERO)), "url": None}
-            for key, label in BORROWER_TYPE_LABELS.items()
-        ],
         "officers": by_officer[:OFFICERS_SHOWN],
     }
     overdue = []
