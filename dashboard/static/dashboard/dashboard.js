@@ -1,5 +1,7 @@
-// Dashboard charts with ECharts (served from our own static files). The data is a JSON
-// block rendered by the page (json_script): not executable, so the CSP allows it.
+// Dashboard charts with ECharts (served from our own static files): it is what Chinese bank
+// staff and the core systems' report screens already use, draws Chinese labels well, needs
+// no build step, and its SVG renderer prints sharply. The data is a JSON block rendered by
+// the page (json_script): not executable, so the CSP (script-src 'self') allows it.
 // Clicking a bar or a slice opens the list of loans behind it.
 (function () {
   "use strict";
