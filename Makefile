@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check stop messages clean bench-reminders
+.PHONY: install run test lint format check stop messages clean bench bench-reminders
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -50,3 +50,6 @@ clean: stop
 ## Benchmark the day-20 reminder run: 100,000 loans, 200 officers (needs DATABASE_URL).
 bench-reminders: $(STAMP)
 	$(BIN)/python bench/bench_reminders.py
+## Benchmark a city branch (100,000 loans; BENCH_ARGS="--loans 1000000" for a province) in its own database.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py $(BENCH_ARGS)

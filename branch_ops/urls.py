@@ -25,6 +25,8 @@ urlpatterns = [
     path("actions/", include("post_loan.urls")),
     path("screening/", include("screening.urls")),
     path("api/v1/", include("post_loan.api_urls")),
+    path("dashboard/", include("dashboard.urls")),
+    path("api/v1/dashboard/", include("dashboard.api_urls")),
 ]
 
 if settings.DEBUG:

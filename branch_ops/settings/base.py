@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "notifications",
     "post_loan",
     "screening",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -169,6 +170,8 @@ MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=50 * 1024 * 1024)
 vars().update(env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="贷后管理系统 <branch-ops@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where staff reach the application: links in emails (e.g. to the monthly report) start with it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 
 # --- Celery ----------------------------------------------------------------------------
@@ -257,6 +260,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "screening.tasks.run_fake_mortgage_check",
         "schedule": crontab(hour=6, minute=0),
     },
+    # 23:30 on the last day of every month: the portfolio snapshot. Crontab has no "last day",
+    # so it fires on the 28th-31st and the task builds only when tomorrow is the 1st.
+    "month-end-snapshot": {
+        "task": "dashboard.tasks.build_month_end_snapshot",
+        "schedule": crontab(minute=30, hour=23, day_of_month="28-31"),
+    },
+    # 07:00 on the 1st of every month: the monthly post-loan report for the month before.
+    "monthly-report": {
+        "task": "dashboard.tasks.generate_monthly_reports",
+        "schedule": crontab(minute=0, hour=7, day_of_month=1),
+    },
 }
 
 # Functions called with (loan_ids=[...], as_of=date) after loans change (import, repayment,
@@ -265,6 +279,8 @@ LEDGER_CHANGE_HANDLERS: list[str] = [
     "loan_collections.services.cases_on_ledger_changed",
     # Imported or changed loans get their required actions at once (post_loan).
     "post_loan.services.required_actions_on_ledger_changed",
+    # Today's dashboard figures are cached until the ledger changes.
+    "dashboard.services.ledger_figures_changed",
 ]
 
 # --- REST API ---------------------------------------------------------------------------

@@ -1,0 +1,61 @@
+"""GET /api/v1/dashboard/summary/?as_of=YYYY-MM-DD&branch=CODE — the headline as JSON,
+amounts as decimal strings in yuan."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import Branch
+from dashboard.selectors import as_of_parse, dashboard_scope, summary
+from dashboard.serializers import SummarySerializer
+
+
+def _money(value) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _only_branch_code(branch_ids) -> str | None:
+    """The code of the one branch in view (an officer's, a county head's); None for several."""
+    if len(branch_ids) != 1:
+        return None
+    return Branch.objects.filter(id__in=branch_ids).values_list("code", flat=True).first()
+
+
+class SummaryView(APIView):
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD, default today"),
+            OpenApiParameter(
+                "branch", OpenApiTypes.STR, description="branch code, default every branch you see"
+            ),
+        ],
+        responses={200: SummarySerializer, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        try:
+            as_of = as_of_parse(request.query_params.get("as_of"))
+        except ValidationError as error:
+            return Response({"detail": error.messages[0]}, status=400)
+        branch_code = request.query_params.get("branch") or None
+        scope = dashboard_scope(request.user, as_of=as_of, branch_code=branch_code)
+        try:
+            figures = summary(scope)
+        except ValidationError as error:
+            return Response({"detail": error.messages[0]}, status=404)
+        return Response(
+            {
+                "as_of": as_of.isoformat(),
+                "branch": branch_code or _only_branch_code(scope.branch_ids),
+                "balance": _money(figures["balance"]),
+                "balance_at_year_start": _money(figures["balance_at_year_start"]),
+                "change_since_year_start": _money(figures["change_since_year_start"]),
+                "npl_balance": _money(figures["npl_balance"]),
+                "npl_ratio": f"{figures['npl_ratio']:.4f}",
+                "zero_npl_years": figures["zero_npl_years"],
+                "overdue_balance": _money(figures["overdue_balance"]),
+                "by_class": {key: _money(value) for key, value in figures["by_class"].items()},
+                "by_bucket": {key: _money(value) for key, value in figures["by_bucket"].items()},
+            }
+        )

@@ -1,0 +1,40 @@
+import datetime as dt
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SnapshotBuildForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("Snapshot date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The ledger as it stands now is recorded under this date (usually a month end)."),
+    )
+
+
+class SnapshotImportForm(forms.Form):
+    file = forms.FileField(label=_("History CSV"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.MAX_UPLOAD_SIZE:
+            raise forms.ValidationError(_("The file is too large."))
+        return upload
+
+
+class ReportGenerateForm(forms.Form):
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None)
+    month = forms.DateField(
+        label=_("Month"),
+        widget=forms.DateInput(attrs={"type": "month"}),
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+    )
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["branch"].queryset = branches
+        if not self.is_bound:
+            first = timezone.localdate().replace(day=1)
+            self.initial["month"] = (first - dt.timedelta(days=1)).strftime("%Y-%m")

@@ -1,0 +1,264 @@
+"""Writes: portfolio snapshots (built from the ledger or imported) and monthly reports."""
+
+import csv
+import datetime as dt
+import io
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Branch, Role, StaffProfile
+from dashboard.models import MonthlyReport, PortfolioSnapshot, SnapshotSource
+from dashboard.selectors import BUCKET_LABELS, CLASS_LABELS, ledger_rows, ledger_version_bump, today
+from loans.models import BorrowerType, Product
+
+
+@transaction.atomic
+def snapshot_build(*, as_of: dt.date, branch_ids=None) -> int:
+    """Record the ledger as it stands now as the snapshot of ``as_of`` for every branch (or
+    those given), one row per branch and officer. Run at the month end, after the day's
+    import. Building the same date again replaces its rows, so it is safe to repeat.
+    Returns the number of rows written."""
+    if as_of > today():
+        raise ValidationError(_("A snapshot cannot be dated in the future."))
+    if branch_ids is None:
+        branch_ids = list(Branch.objects.values_list("id", flat=True))
+    rows = ledger_rows(branch_ids=branch_ids)
+    PortfolioSnapshot.objects.filter(as_of=as_of, branch_id__in=branch_ids).delete()
+    PortfolioSnapshot.objects.bulk_create(
+        [PortfolioSnapshot(as_of=as_of, source=SnapshotSource.LEDGER, **row) for row in rows], batch_size=2000
+    )
+    return len(rows)
+
+
+def ledger_figures_changed(*, loan_ids, as_of: dt.date) -> None:
+    """LEDGER_CHANGE_HANDLERS hook: today's cached dashboard figures are out of date."""
+    ledger_version_bump()
+
+
+# History CSV: one row per date, branch and (optionally) officer.
+IMPORT_REQUIRED = ("as_of", "branch", "balance", "npl_balance", "overdue_balance", "loan_count")
+IMPORT_BREAKDOWNS = {
+    "product": ("by_product", set(Product.values)),
+    "type": ("by_borrower_type", set(BorrowerType.values)),
+    "class": ("by_class", set(CLASS_LABELS)),
+    "bucket": ("by_bucket", set(BUCKET_LABELS)),
+}
+IMPORT_TEMPLATE = (
+    "as_of,branch,officer,balance,npl_balance,overdue_balance,loan_count,product:housing,class:1,bucket:current\n"
+    "2025-12-31,430424,,200250000.00,0.00,0.00,1150,120000000.00,200250000.00,200250000.00\n"
+)
+
+
+def _money(value: str, line: int, column: str) -> Decimal:
+    try:
+        amount = Decimal(value.replace(",", "").strip() or "0")
+    except InvalidOperation:
+        raise ValidationError(
+            _("Line %(line)s: %(column)s “%(value)s” is not an amount."),
+            params={"line": line, "column": column, "value": value},
+        ) from None
+    if amount < 0 or amount != amount.quantize(Decimal("0.01")):
+        raise ValidationError(
+            _("Line %(line)s: %(column)s must be a positive amount in yuan with at most two decimals."),
+            params={"line": line, "column": column},
+        )
+    return amount
+
+
+def snapshot_import_csv(*, data: bytes, allowed_branch_ids) -> int:
+    """Import past snapshots from a CSV (columns ``as_of, branch, officer, balance,
+    npl_balance, overdue_balance, loan_count`` and optional breakdowns ``product:KEY``,
+    ``type:KEY``, ``class:1..5``, ``bucket:KEY``). All or nothing: any bad line rejects the
+    file with its line number. A row for a date, branch and officer already there replaces it."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not UTF-8 text: save it as CSV UTF-8.")) from None
+    reader = csv.DictReader(io.StringIO(text))
+    headers = [name.strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in IMPORT_REQUIRED if name not in headers]
+    if missing:
+        raise ValidationError(_("Columns missing: %(names)s."), params={"names": ", ".join(missing)})
+    for name in headers:
+        if name in IMPORT_REQUIRED or name == "officer":
+            continue
+        prefix, _sep, key = name.partition(":")
+        if prefix not in IMPORT_BREAKDOWNS or key not in IMPORT_BREAKDOWNS[prefix][1]:
+            raise ValidationError(_("Unknown column “%(name)s”."), params={"name": name})
+    branches = {b.code: b.pk for b in Branch.objects.filter(id__in=allowed_branch_ids)}
+    User = get_user_model()
+    officers = {}
+    for user_id, username, employee_no in User.objects.values_list("id", "username", "profile__employee_no"):
+        officers[username] = user_id
+        if employee_no:
+            officers[employee_no] = user_id
+    snapshots, keys = [], set()
+    for line, raw in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        try:
+            as_of = dt.date.fromisoformat(row["as_of"])
+        except ValueError:
+            raise ValidationError(
+                _("Line %(line)s: as_of “%(value)s” is not a date (YYYY-MM-DD)."),
+                params={"line": line, "value": row["as_of"]},
+            ) from None
+        if as_of > today():
+            raise ValidationError(_("Line %(line)s: the date is in the future."), params={"line": line})
+        branch_id = branches.get(row["branch"])
+        if branch_id is None:
+            raise ValidationError(
+                _("Line %(line)s: branch “%(code)s” is unknown or not yours."),
+                params={"line": line, "code": row["branch"]},
+            )
+        officer_id = None
+        if row.get("officer"):
+            officer_id = officers.get(row["officer"])
+            if officer_id is None:
+                raise ValidationError(
+                    _("Line %(line)s: officer “%(name)s” is unknown."),
+                    params={"line": line, "name": row["officer"]},
+                )
+        key = (as_of, branch_id, officer_id)
+        if key in keys:
+            raise ValidationError(
+                _("Line %(line)s repeats a date, branch and officer."), params={"line": line}
+            )
+        keys.add(key)
+        balance = _money(row["balance"], line, "balance")
+        npl = _money(row["npl_balance"], line, "npl_balance")
+        overdue = _money(row["overdue_balance"], line, "overdue_balance")
+        if npl > balance or overdue > balance:
+            raise ValidationError(
+                _("Line %(line)s: the NPL and overdue balances cannot exceed the balance."),
+                params={"line": line},
+            )
+        try:
+            loan_count = int(row["loan_count"] or "0")
+        except ValueError:
+            loan_count = -1
+        if loan_count < 0:
+            raise ValidationError(
+                _("Line %(line)s: loan_count must be a whole number."), params={"line": line}
+            )
+        breakdowns = {field: {} for field, _keys in IMPORT_BREAKDOWNS.values()}
+        for name, value in row.items():
+            prefix, _sep, part = name.partition(":")
+            if prefix in IMPORT_BREAKDOWNS and value:
+                breakdowns[IMPORT_BREAKDOWNS[prefix][0]][part] = str(_money(value, line, name))
+        snapshots.append(
+            PortfolioSnapshot(
+                as_of=as_of,
+                branch_id=branch_id,
+                officer_id=officer_id,
+                balance=balance,
+                npl_balance=npl,
+                overdue_balance=overdue,
+                loan_count=loan_count,
+                source=SnapshotSource.IMPORT,
+                **breakdowns,
+            )
+        )
+    if not snapshots:
+        raise ValidationError(_("The file has no rows."))
+    with transaction.atomic():
+        match = Q()
+        for as_of, branch_id, officer_id in keys:
+            match |= Q(as_of=as_of, branch_id=branch_id, officer_id=officer_id)
+        PortfolioSnapshot.objects.filter(match).delete()
+        PortfolioSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+    return len(snapshots)
+
+
+def _branch_and_below(branch_id: int) -> frozenset[int]:
+    from accounts.access import _descendant_ids
+
+    return frozenset(_descendant_ids(branch_id, Branch.objects.values_list("id", "parent_id")))
+
+
+def monthly_report_generate(*, branch_id: int, month: dt.date, email: bool = True) -> MonthlyReport:
+    """Generate (or regenerate) the monthly post-loan report of a branch and every branch
+    below it for ``month``, store the workbook and the PDF, and queue one email per branch
+    head with the links. Figures are those of the month end (the latest snapshot on or
+    before it). Safe to run twice: the report is replaced, the email is queued once."""
+    from branch_ops.sections import DashboardScope
+    from dashboard.reports import report_data, report_pdf, report_workbook
+    from dashboard.selectors import month_end
+    from notifications.services import email_queue
+
+    month = month.replace(day=1)
+    last_day = month_end(month.year, month.month)
+    if last_day >= today():
+        raise ValidationError(_("A month's report can be made once the month is over."))
+    branch = Branch.objects.get(pk=branch_id)
+    heads = list(
+        get_user_model()
+        .objects.filter(profile__branch_id=branch_id, profile__role=Role.BRANCH_HEAD, is_active=True)
+        .order_by("id")
+    )
+    scope = DashboardScope(
+        user=heads[0] if heads else None,
+        branch_ids=_branch_and_below(branch_id),
+        officer_id=None,
+        as_of=last_day,
+    )
+    # The report is in the branch's language whoever (or whichever job) asks for it.
+    with translation.override(settings.LANGUAGE_CODE):
+        data = report_data(scope, branch=branch, month=month)
+        workbook, pdf = report_workbook(data), report_pdf(data)
+    stem = f"post-loan-report-{branch.code}-{month:%Y-%m}"
+    with transaction.atomic():
+        report, _created = MonthlyReport.objects.select_for_update().get_or_create(
+            branch=branch, month=month, defaults={"as_of": last_day}
+        )
+        for field_file in (report.workbook, report.pdf):
+            if field_file:
+                field_file.delete(save=False)
+        report.as_of = last_day
+        report.workbook.save(f"{stem}.xlsx", ContentFile(workbook), save=False)
+        report.pdf.save(f"{stem}.pdf", ContentFile(pdf), save=False)
+        report.save()
+        if email:
+            for head in heads:
+                email_queue(
+                    kind="monthly_report",
+                    key_date=month,
+                    recipient=head,
+                    template="dashboard/emails/monthly_report",
+                    context={
+                        "branch": branch,
+                        "month": month,
+                        "data": data,
+                        "workbook_url": settings.SITE_URL
+                        + reverse("dashboard-report-file", args=[report.pk, "xlsx"]),
+                        "pdf_url": settings.SITE_URL
+                        + reverse("dashboard-report-file", args=[report.pk, "pdf"]),
+                    },
+                )
+    return report
+
+
+def monthly_reports_generate_all(*, month: dt.date) -> list[int]:
+    """The beat job: one report per branch that has a branch head."""
+    branch_ids = sorted(
+        set(
+            StaffProfile.objects.filter(role=Role.BRANCH_HEAD, user__is_active=True).values_list(
+                "branch_id", flat=True
+            )
+        )
+    )
+    made = []
+    for branch_id in branch_ids:
+        try:
+            made.append(monthly_report_generate(branch_id=branch_id, month=month).pk)
+        except ValidationError:
+            continue  # no figures for that branch yet: nothing to report
+    return made

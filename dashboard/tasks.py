@@ -1,0 +1,26 @@
+import datetime as dt
+
+from celery import shared_task
+from django.utils import timezone
+
+from dashboard.services import monthly_reports_generate_all, snapshot_build
+
+
+@shared_task(acks_late=True)
+def build_month_end_snapshot(day: str | None = None) -> int:
+    """Beat runs this at 23:30 on the 28th to the 31st; only the month's last day (tomorrow
+    is the 1st) builds the snapshot. Rebuilding a date replaces it, so a rerun is safe."""
+    today = dt.date.fromisoformat(day) if day else timezone.localdate()
+    if (today + dt.timedelta(days=1)).day != 1:
+        return 0
+    return snapshot_build(as_of=today)
+
+
+@shared_task(acks_late=True)
+def generate_monthly_reports(month: str | None = None) -> list[int]:
+    """Beat runs this on the 1st at 07:00 for the month before."""
+    if month:
+        first = dt.date.fromisoformat(month).replace(day=1)
+    else:
+        first = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    return monthly_reports_generate_all(month=first)

@@ -1,0 +1,130 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import Role, role_of, role_required, visible_branch_ids, visible_branches
+from dashboard.forms import ReportGenerateForm, SnapshotBuildForm, SnapshotImportForm
+from dashboard.models import MonthlyReport, PortfolioSnapshot
+from dashboard.presenters import dashboard_context
+from dashboard.selectors import as_of_parse, dashboard_scope, today
+from dashboard.services import IMPORT_TEMPLATE, monthly_report_generate, snapshot_build, snapshot_import_csv
+
+HEAD_ROLES = (Role.BRANCH_HEAD, Role.ADMIN)
+REPORT_ROLES = (Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN)
+
+
+def dashboard(request):
+    """The branch head's page (an officer's own portfolio; a city user's branches)."""
+    raw_date = request.GET.get("as_of", "")
+    try:
+        as_of = as_of_parse(raw_date)
+    except ValidationError as error:
+        return render(
+            request, "dashboard/dashboard.html", {"error": error.messages[0], "as_of": raw_date}, status=400
+        )
+    scope = dashboard_scope(request.user, as_of=as_of, branch_code=request.GET.get("branch") or None)
+    try:
+        context = dashboard_context(request, scope)
+    except ValidationError as error:
+        return render(
+            request, "dashboard/dashboard.html", {"error": error.messages[0], "as_of": raw_date}, status=400
+        )
+    return render(request, "dashboard/dashboard.html", context)
+
+
+@role_required(*HEAD_ROLES)
+def snapshot_list(request):
+    dates = (
+        PortfolioSnapshot.objects.filter(branch_id__in=visible_branch_ids(request.user))
+        .values("as_of")
+        .annotate(balance=Sum("balance"), npl=Sum("npl_balance"), rows=Count("id"))
+        .order_by("-as_of")[:36]
+    )
+    return render(
+        request,
+        "dashboard/snapshots.html",
+        {
+            "dates": dates,
+            "build_form": SnapshotBuildForm(initial={"as_of": today()}),
+            "import_form": SnapshotImportForm(),
+            "template_csv": IMPORT_TEMPLATE,
+        },
+    )
+
+
+@require_POST
+@role_required(*HEAD_ROLES)
+def snapshot_build_view(request):
+    form = SnapshotBuildForm(request.POST)
+    if form.is_valid():
+        try:
+            rows = snapshot_build(
+                as_of=form.cleaned_data["as_of"], branch_ids=list(visible_branch_ids(request.user))
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(
+                request,
+                _("Snapshot of %(day)s built: %(rows)s rows.")
+                % {"day": form.cleaned_data["as_of"], "rows": rows},
+            )
+    else:
+        messages.error(request, _("Give the snapshot date as YYYY-MM-DD."))
+    return redirect("dashboard-snapshots")
+
+
+@require_POST
+@role_required(*HEAD_ROLES)
+def snapshot_import_view(request):
+    form = SnapshotImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            rows = snapshot_import_csv(
+                data=form.cleaned_data["file"].read(), allowed_branch_ids=visible_branch_ids(request.user)
+            )
+        except ValidationError as error:
+            messages.error(request, error.messages[0])
+        else:
+            messages.success(request, _("%(rows)s snapshot rows imported.") % {"rows": rows})
+    else:
+        messages.error(request, " ".join(form.errors.get("file", [_("Choose a CSV file.")])))
+    return redirect("dashboard-snapshots")
+
+
+@role_required(*REPORT_ROLES)
+def report_list(request):
+    branches = visible_branches(request.user)
+    form = ReportGenerateForm(request.POST or None, branches=branches)
+    if request.method == "POST":
+        if role_of(request.user) not in HEAD_ROLES:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                monthly_report_generate(
+                    branch_id=form.cleaned_data["branch"].pk, month=form.cleaned_data["month"]
+                )
+            except ValidationError as error:
+                messages.error(request, error.messages[0])
+            else:
+                messages.success(request, _("The report was generated and emailed to the branch head."))
+                return redirect("dashboard-reports")
+    reports = MonthlyReport.objects.filter(branch__in=branches).select_related("branch")[:60]
+    return render(
+        request,
+        "dashboard/reports.html",
+        {"reports": reports, "form": form, "can_generate": role_of(request.user) in HEAD_ROLES},
+    )
+
+
+@role_required(*REPORT_ROLES)
+def report_file(request, pk, kind):
+    report = get_object_or_404(MonthlyReport, pk=pk, branch_id__in=visible_branch_ids(request.user))
+    field = {"xlsx": report.workbook, "pdf": report.pdf}.get(kind)
+    if not field:
+        raise Http404
+    return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
