@@ -55,7 +55,16 @@ class RepaymentAdmin(admin.ModelAdmin):
 
 @admin.register(ClassificationChange)
 class ClassificationChangeAdmin(admin.ModelAdmin):
-    list_display = ["loan", "from_class", "to_class", "kind", "status", "proposed_by", "decided_by", "proposed_at"]
+    list_display = [
+        "loan",
+        "from_class",
+        "to_class",
+        "kind",
+        "status",
+        "proposed_by",
+        "decided_by",
+        "proposed_at",
+    ]
     list_filter = ["kind", "status"]
     raw_id_fields = ["loan", "proposed_by", "decided_by"]
 

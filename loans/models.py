@@ -3,6 +3,7 @@ repayments. Money is DecimalField in yuan with two places; invariants are databa
 constraints, so no import, API or bulk write can break them."""
 
 import pghistory
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -14,6 +15,10 @@ MONEY = {"max_digits": 16, "decimal_places": 2}
 # Change history (django-pghistory): PostgreSQL triggers write an event row for every insert
 # and update, so bulk writes (the import's COPY and upsert, the daily recompute's UPDATE) are
 # captured like the ORM's. Timestamps alone are not a change worth a history line.
+# Statement-level triggers (one trigger call per statement, rows from the transition
+# tables): row-level ones call pgtrigger's and pghistory's helper functions once per row,
+# and those catch an exception each time (settings unset), which PostgreSQL makes slower
+# and slower as a transaction grows: 10,000 loan inserts took 4-5 s instead of 0.7 s.
 HISTORY_EXCLUDE = ["created_at", "updated_at"]
 
 
@@ -50,7 +55,7 @@ class LoanStatus(models.TextChoices):
     WRITTEN_OFF = "written_off", _("Written off")
 
 
-@pghistory.track(exclude=HISTORY_EXCLUDE)
+@pghistory.track(exclude=HISTORY_EXCLUDE, level=pgtrigger.Statement)
 class Borrower(models.Model):
     borrower_type = models.CharField(_("borrower type"), max_length=12, choices=BorrowerType.choices)
     name = models.CharField(_("name"), max_length=100)
@@ -90,7 +95,7 @@ class Borrower(models.Model):
         return self.name
 
 
-@pghistory.track(exclude=HISTORY_EXCLUDE)
+@pghistory.track(exclude=HISTORY_EXCLUDE, level=pgtrigger.Statement)
 class Loan(models.Model):
     loan_no = models.CharField(_("loan number"), max_length=40, unique=True)  # 借据号
     contract_no = models.CharField(_("contract number"), max_length=40, blank=True)
@@ -203,7 +208,7 @@ class CollateralKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-@pghistory.track(exclude=HISTORY_EXCLUDE)
+@pghistory.track(exclude=HISTORY_EXCLUDE, level=pgtrigger.Statement)
 class Collateral(models.Model):
     loan = models.ForeignKey(
         Loan, verbose_name=_("loan"), on_delete=models.CASCADE, related_name="collateral"
@@ -225,7 +230,7 @@ class Collateral(models.Model):
         return self.description
 
 
-@pghistory.track(exclude=HISTORY_EXCLUDE)
+@pghistory.track(exclude=HISTORY_EXCLUDE, level=pgtrigger.Statement)
 class Guarantor(models.Model):
     loan = models.ForeignKey(
         Loan, verbose_name=_("loan"), on_delete=models.CASCADE, related_name="guarantors"
@@ -357,7 +362,7 @@ class ChangeStatus(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-@pghistory.track()
+@pghistory.track(level=pgtrigger.Statement)
 class ClassificationChange(models.Model):
     """One change (or proposed change) of a loan's five-tier class, with who, when and why.
 
