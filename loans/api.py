@@ -15,7 +15,13 @@ from rest_framework.views import APIView
 from accounts.access import can_see_personal_data
 from loans.domain import RiskClass
 from loans.models import Loan, Product, Repayment, RepaymentSource, RevealChannel, ScheduleLine
-from loans.selectors import loan_detail, loans_filtered, loans_visible_to, shown_personal_data
+from loans.selectors import (
+    loan_detail,
+    loans_filtered,
+    loans_visible_to,
+    may_reveal_portfolio,
+    shown_personal_data,
+)
 from loans.services import personal_data_reveal, repayment_record
 
 
@@ -152,9 +158,7 @@ class LoanListView(generics.ListAPIView):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        reveal = _wants_reveal(self.request) and can_see_personal_data(
-            self.request.user, officer_id=self.request.user.pk
-        )
+        reveal = _wants_reveal(self.request) and may_reveal_portfolio(self.request.user)
         if reveal:
             personal_data_reveal(
                 user=self.request.user,

@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.access import Role, can_see_personal_data, scope_queryset, visible_branch_ids
+from accounts.access import Role, can_see_personal_data, role_of, scope_queryset, visible_branch_ids
 from accounts.masking import mask_id_number, mask_phone
 from loans.models import Borrower, ChangeStatus, ClassificationChange, Loan, Repayment, ScheduleLine
 
@@ -68,7 +68,15 @@ def loans_filtered(
 def officers_visible_to(user) -> QuerySet:
     """Officers whose loans the user may filter by (themselves only, for an officer)."""
     users = get_user_model().objects.filter(profile__branch_id__in=visible_branch_ids(user))
+    if role_of(user) == Role.OFFICER:
+        users = users.filter(pk=user.pk)
     return users.filter(profile__role=Role.OFFICER).select_related("profile").order_by("profile__employee_no")
+
+
+def may_reveal_portfolio(user) -> bool:
+    """May this user reveal the personal data of every loan they can list? An officer
+    lists only their own loans; a branch head or an administrator may see all in scope."""
+    return role_of(user) in (Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN)
 
 
 def loan_detail(user, *, loan_no: str) -> Loan:

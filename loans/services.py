@@ -139,13 +139,12 @@ def _plan_schedule(loan: Loan, lines: list[ScheduleLine], as_of: dt.date):
     key = schedule_terms_key(loan)
     if unpaid != loan.balance or loan.schedule_terms != key:
         keep = [line for line in lines if _is_touched(line) or line.due_on < as_of]
+        kept = {id(line) for line in keep}
         for line in lines:
-            if line not in keep:
-                if line.pk:
-                    to_delete.append(line.pk)
-                    to_update.pop(line.pk, None)
-                else:
-                    to_create.remove(line)
+            if id(line) not in kept and line.pk:
+                to_delete.append(line.pk)
+                to_update.pop(line.pk, None)
+        to_create = [line for line in to_create if id(line) in kept]
         remaining = loan.balance - sum((line.principal_due - line.principal_paid for line in keep), ZERO)
         # The balance is below the arrears kept: shrink the newest unpaid instalments.
         for line in sorted(keep, key=lambda line: line.seq, reverse=True):

@@ -25,6 +25,7 @@ from loans.selectors import (
     loan_history,
     loans_filtered,
     loans_visible_to,
+    may_reveal_portfolio,
     officers_visible_to,
     shown_personal_data,
 )
@@ -113,16 +114,14 @@ def loan_list(request):
             "sort": sort,
             "headers": _sort_headers(sort, sort_query.urlencode()),
             "query": query.urlencode(),
-            "may_reveal": can_see_personal_data(request.user, officer_id=request.user.pk),
+            "may_reveal": may_reveal_portfolio(request.user),
         },
     )
 
 
 def loan_export(request):
     _form, loans, _sort = _filtered_loans(request)
-    reveal = request.GET.get("reveal") == "1" and can_see_personal_data(
-        request.user, officer_id=request.user.pk
-    )
+    reveal = request.GET.get("reveal") == "1" and may_reveal_portfolio(request.user)
     loans = list(loans)
     if reveal:
         personal_data_reveal(

@@ -22,7 +22,8 @@ def test_schedules_are_built_for_changed_loans():
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_the_daily_recompute_runs_on_a_real_worker():
+def test_the_daily_recompute_runs_on_a_real_worker(settings):
+    settings.LEDGER_CHANGE_HANDLERS = []  # leave no follow-up task in the queue for other tests
     loan = LoanFactory()
     ScheduleLineFactory(loan=loan, seq=1, due_on=dt.date(2026, 11, 1))
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):

@@ -190,6 +190,7 @@ def test_export_with_full_ids_is_logged_and_refused_to_compliance(
     assert PersonalDataReveal.objects.get().channel == "export"
     rows = _sheet_rows(client_for(compliance_officer).get(reverse("loan-export"), {"reveal": "1"}))
     assert rows[1][3] != loan.borrower.id_number
+    assert PersonalDataReveal.objects.count() == 1  # nothing revealed, nothing logged
 
 
 def test_officer_export_never_contains_another_officers_loans(client_for, officer, other_officer, branch):
@@ -320,3 +321,30 @@ def test_borrower_list_masks_id_numbers_and_searches(client_for, branch_head, of
     body = client_for(branch_head).get(reverse("borrower-list"), {"q": loan.borrower.name}).content.decode()
     assert loan.borrower.name in body
     assert loan.borrower.id_number not in body
+
+
+def _queries_for(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_loan_list_and_detail_queries_do_not_grow_with_the_data(client_for, branch_head, officer, branch):
+    loan = loan_of(officer, branch, guarantee="mortgage")
+    client = client_for(branch_head)
+    detail = reverse("loan-detail", args=[loan.loan_no])
+    # A change made through a page, so the history already names a user (one query for names).
+    client.post(reverse("classification-create", args=[loan.loan_no]), {"to_class": "2", "reason": "关注"})
+    before = (_queries_for(client, reverse("loan-list")), _queries_for(client, detail))
+    for seq in range(1, 46):
+        loan_of(officer, branch)
+        ScheduleLineFactory(loan=loan, seq=seq, due_on=dt.date(2026, 1, 1) + dt.timedelta(days=30 * seq))
+        RepaymentFactory(loan=loan)
+    for _ in range(5):
+        CollateralFactory(loan=loan)
+        GuarantorFactory(loan=loan)
+    assert (_queries_for(client, reverse("loan-list")), _queries_for(client, detail)) == before
