@@ -95,7 +95,7 @@ class Borrower(models.Model):
         return self.name
 
 
-@pghistory.track(exclude=HISTORY_EXCLUDE, level=pgtrigger.Statement)
+@pghistory.track(exclude=[*HISTORY_EXCLUDE, "schedule_terms"], level=pgtrigger.Statement)
 class Loan(models.Model):
     loan_no = models.CharField(_("loan number"), max_length=40, unique=True)  # 借据号
     contract_no = models.CharField(_("contract number"), max_length=40, blank=True)
