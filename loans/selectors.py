@@ -1,7 +1,14 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
 
-from accounts.access import Role, can_see_personal_data, role_of, scope_queryset, visible_branch_ids
+from accounts.access import (
+    Role,
+    can_see_personal_data,
+    profile_of,
+    role_of,
+    scope_queryset,
+    visible_branch_ids,
+)
 from accounts.masking import mask_id_number, mask_phone
 from loans.models import Borrower, ChangeStatus, ClassificationChange, Loan, Repayment, ScheduleLine
 
@@ -135,9 +142,14 @@ def loan_history(loan: Loan, *, limit: int = 200) -> list[dict]:
 
 
 def classification_pending_for(user) -> QuerySet[ClassificationChange]:
-    """Upgrade proposals waiting for this branch head (loans in their branches)."""
+    """Upgrade proposals waiting for this branch head (loans of their own branch)."""
+    profile = profile_of(user)
+    if profile is None:
+        return ClassificationChange.objects.none()
     return (
-        ClassificationChange.objects.filter(status=ChangeStatus.PENDING, loan__in=loans_visible_to(user))
+        ClassificationChange.objects.filter(
+            status=ChangeStatus.PENDING, loan__in=loans_visible_to(user), loan__branch_id=profile.branch_id
+        )
         .select_related("loan__borrower", "proposed_by__profile")
         .order_by("proposed_at")
     )

@@ -16,7 +16,7 @@ from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import Role, can_see_personal_data, role_of, visible_branch_ids
+from accounts.access import Role, can_see_personal_data, profile_of, role_of, visible_branch_ids
 from loans import schedules
 from loans.domain import _BUCKET_LIMITS, Bucket, RiskClass, is_non_performing, risk_class_floor
 from loans.models import (
@@ -557,7 +557,9 @@ def _can_propose(user, loan: Loan) -> bool:
 
 
 def _can_approve(user, loan: Loan) -> bool:
-    return role_of(user) == Role.BRANCH_HEAD and loan.branch_id in visible_branch_ids(user)
+    """Only a branch head of the loan's own branch approves (not a city branch's head)."""
+    profile = profile_of(user)
+    return role_of(user) == Role.BRANCH_HEAD and profile is not None and profile.branch_id == loan.branch_id
 
 
 def _check_upgrade(loan: Loan, to_class: int) -> None:

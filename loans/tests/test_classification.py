@@ -71,7 +71,7 @@ def test_a_branch_head_cannot_approve_their_own_proposal(loan, branch_head):
 
 
 def test_only_a_branch_head_of_the_loans_branch_decides(
-    loan, officer, other_officer, compliance_officer, other_branch
+    loan, officer, other_officer, compliance_officer, other_branch, city_head
 ):
     from accounts.factories import make_staff
     from accounts.models import Role
@@ -82,7 +82,7 @@ def test_only_a_branch_head_of_the_loans_branch_decides(
         loan=loan, to_class=RiskClass.NORMAL, reason="已恢复", proposed_by=officer
     )
     foreign_head = make_staff(role=Role.BRANCH_HEAD, branch=other_branch, username="foreign_head")
-    for user in (other_officer, compliance_officer, foreign_head):
+    for user in (other_officer, compliance_officer, foreign_head, city_head):
         with pytest.raises(PermissionDenied):
             classification_decide(change=change, decided_by=user, approve=True)
 
