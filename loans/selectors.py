@@ -1,5 +1,6 @@
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from accounts.access import (
     Role,
@@ -10,7 +11,16 @@ from accounts.access import (
     visible_branch_ids,
 )
 from accounts.masking import mask_id_number, mask_phone
-from loans.models import Borrower, ChangeStatus, ClassificationChange, Loan, Repayment, ScheduleLine
+from loans.models import (
+    Borrower,
+    ChangeStatus,
+    ClassificationChange,
+    Collateral,
+    Guarantor,
+    Loan,
+    Repayment,
+    ScheduleLine,
+)
 
 
 def loans_visible_to(user) -> QuerySet[Loan]:
@@ -120,25 +130,40 @@ def loan_history(loan: Loan, *, limit: int = 200) -> list[dict]:
         for user in get_user_model().objects.filter(pk__in=user_ids).select_related("profile"):
             profile = getattr(user, "profile", None)
             names[user.pk] = profile.full_name if profile else user.get_username()
+    tracked = {
+        f"loans.{model.__name__}Event": model
+        for model in (Loan, Borrower, Collateral, Guarantor, ClassificationChange)
+    }
+    labels = {"insert": _("created"), "update": _("changed")}
     rows = []
     for event in events:
         context = event.pgh_context or {}
         diff = event.pgh_diff or {}
+        model = tracked.get(event.pgh_model)
         rows.append(
             {
                 "at": event.pgh_created_at,
-                "label": event.pgh_label,
-                "model": event.pgh_model,
+                "label": labels.get(event.pgh_label, event.pgh_label),
+                "model": model._meta.verbose_name if model else event.pgh_model,
                 "who": names.get(context.get("user"), ""),
                 "url": context.get("url", ""),
                 "changes": [
-                    (field, before, after)
+                    (_field_label(model, field), before, after)
                     for field, (before, after) in sorted(diff.items())
                     if field not in {"updated_at", "created_at"}
                 ],
             }
         )
     return rows
+
+
+def _field_label(model, name: str) -> str:
+    if model is None:
+        return name
+    for field in model._meta.concrete_fields:
+        if name in (field.name, field.attname):
+            return str(field.verbose_name)
+    return name
 
 
 def classification_pending_for(user) -> QuerySet[ClassificationChange]:

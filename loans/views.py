@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.access import Role, can_see_personal_data, role_required
+from accounts.access import Role, can_see_personal_data, has_role, role_required
 from loans import exports
 from loans.domain import is_non_performing
 from loans.forms import (
@@ -184,6 +184,7 @@ def _loan_detail_page(request, loan_no: str, *, revealed: bool = False, status: 
             "changes": changes,
             "pending": next((change for change in changes if change.status == "pending"), None),
             "history": loan_history(loan),
+            "may_act": has_role(request.user, Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN),
             "today": timezone.localdate(),
         },
         status=status,
@@ -208,6 +209,7 @@ def loan_reveal(request, loan_no):
     return _loan_detail_page(request, loan_no, revealed=True)
 
 
+@role_required(Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN)
 def repayment_create(request, loan_no):
     loan = get_object_or_404(loans_visible_to(request.user).select_related("borrower"), loan_no=loan_no)
     form = RepaymentForm(request.POST or None, initial={"paid_on": timezone.localdate()})
@@ -230,6 +232,7 @@ def repayment_create(request, loan_no):
     return render(request, "loans/repayment_form.html", {"loan": loan, "form": form})
 
 
+@role_required(Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN)
 def classification_create(request, loan_no):
     loan = get_object_or_404(loans_visible_to(request.user).select_related("borrower"), loan_no=loan_no)
     form = ClassificationProposeForm(request.POST or None, initial={"to_class": loan.risk_class})

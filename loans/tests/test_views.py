@@ -118,7 +118,7 @@ def test_loan_detail_shows_schedule_repayments_collateral_and_change_history(cli
     )
     body = client.get(reverse("loan-detail", args=[loan.loan_no])).content.decode()
     assert "LS-SEEN" in body and "衡东县住宅" in body and "收入下降" in body
-    assert "risk_class" in body  # the change history lists the field that changed
+    assert "五级分类: 1 → 2" in body  # the change history names the field that changed
 
 
 def test_personal_data_is_masked_until_revealed_and_the_reveal_is_logged(client_for, officer, branch):
@@ -348,3 +348,11 @@ def test_loan_list_and_detail_queries_do_not_grow_with_the_data(client_for, bran
         CollateralFactory(loan=loan)
         GuarantorFactory(loan=loan)
     assert (_queries_for(client, reverse("loan-list")), _queries_for(client, detail)) == before
+
+
+@pytest.mark.parametrize("name", ["repayment-create", "classification-create"])
+def test_compliance_officer_cannot_record_repayments_or_change_classes(
+    client_for, compliance_officer, officer, branch, name
+):
+    loan = loan_of(officer, branch)
+    assert client_for(compliance_officer).get(reverse(name, args=[loan.loan_no])).status_code == 403
