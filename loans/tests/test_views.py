@@ -356,3 +356,10 @@ def test_compliance_officer_cannot_record_repayments_or_change_classes(
 ):
     loan = loan_of(officer, branch)
     assert client_for(compliance_officer).get(reverse(name, args=[loan.loan_no])).status_code == 403
+
+
+def test_branch_head_home_shows_pending_upgrades(client_for, officer, branch_head, branch):
+    loan = loan_of(officer, branch, risk_class=RiskClass.SPECIAL_MENTION)
+    classification_propose(loan=loan, to_class=1, reason="已恢复", proposed_by=officer)
+    body = client_for(branch_head).get(reverse("home")).content.decode()
+    assert 'data-testid="pending-approvals-panel"' in body
