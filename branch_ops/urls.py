@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("accounts.urls")),
     path("loans/", include("loans.urls")),
+    path("api/v1/", include("loans.api_urls")),
     path("collections/", include("loan_collections.urls")),
     path("api/v1/", include("loan_collections.api_urls")),
     path("compliance/", include("compliance.urls")),

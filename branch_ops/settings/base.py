@@ -271,11 +271,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dashboard.tasks.generate_monthly_reports",
         "schedule": crontab(minute=0, hour=7, day_of_month=1),
     },
+    # Every day at 05:00, before the jobs that read it (required actions 05:30, collection
+    # cases 07:00): days past due, overdue amounts, buckets and the classification floor.
+    "recompute-delinquency": {
+        "task": "loans.tasks.recompute_delinquency",
+        "schedule": crontab(hour=5, minute=0),
+    },
 }
 
 # Functions called with (loan_ids=[...], as_of=date) after loans change (import, repayment,
 # reclassification, the daily recompute); see loans.services.ledger_changed.
 LEDGER_CHANGE_HANDLERS: list[str] = [
+    # First: imported or changed loans get (or update) their repayment schedule, which the
+    # handlers after it read.
+    "loans.services.schedules_on_ledger_changed",
     "loan_collections.services.cases_on_ledger_changed",
     # Imported or changed loans get their required actions at once (post_loan).
     "post_loan.services.required_actions_on_ledger_changed",

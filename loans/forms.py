@@ -1,0 +1,58 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from loans.domain import Bucket, RiskClass
+from loans.models import Product
+
+
+class LoanFilterForm(forms.Form):
+    q = forms.CharField(label=_("Name, ID or loan number"), required=False, max_length=100)
+    officer = forms.ModelChoiceField(label=_("Officer"), queryset=None, required=False)
+    product = forms.ChoiceField(label=_("Product"), choices=[("", "—")] + Product.choices, required=False)
+    risk_class = forms.TypedChoiceField(
+        label=_("Class"),
+        choices=[("", "—")] + RiskClass.choices,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    bucket = forms.ChoiceField(label=_("Bucket"), choices=[("", "—")] + Bucket.choices, required=False)
+    sort = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, officers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["officer"].queryset = officers
+        self.fields["officer"].label_from_instance = lambda user: getattr(
+            getattr(user, "profile", None), "full_name", user.get_username()
+        )
+        for field in self.fields.values():
+            is_select = isinstance(field.widget, forms.Select)
+            field.widget.attrs["class"] = (
+                "form-select form-select-sm" if is_select else "form-control form-control-sm"
+            )
+
+
+class RepaymentForm(forms.Form):
+    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    principal = forms.DecimalField(label=_("Principal (yuan)"), max_digits=16, decimal_places=2, min_value=0)
+    interest = forms.DecimalField(label=_("Interest (yuan)"), max_digits=16, decimal_places=2, min_value=0)
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=64,
+        help_text=_("The receipt or transaction number: the same reference is never counted twice."),
+    )
+
+
+class ClassificationProposeForm(forms.Form):
+    to_class = forms.TypedChoiceField(label=_("New class"), choices=RiskClass.choices, coerce=int)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+
+
+class ClassificationDecideForm(forms.Form):
+    note = forms.CharField(
+        label=_("Decision note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        help_text=_("Required when rejecting."),
+    )

@@ -1,0 +1,365 @@
+import datetime as dt
+import io
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from loans.domain import RiskClass
+from loans.factories import (
+    BorrowerFactory,
+    CollateralFactory,
+    GuarantorFactory,
+    LoanFactory,
+    RepaymentFactory,
+    ScheduleLineFactory,
+)
+from loans.models import ChangeStatus, ClassificationChange, Loan, PersonalDataReveal, Repayment
+from loans.services import classification_propose
+
+pytestmark = pytest.mark.django_db
+
+
+def loan_of(user, branch, **kwargs):
+    return LoanFactory(borrower=BorrowerFactory(branch=branch, officer=user), **kwargs)
+
+
+def test_officer_sees_their_loans_in_the_list_but_not_others(client_for, officer, other_officer, branch):
+    mine = loan_of(officer, branch)
+    theirs = loan_of(other_officer, branch)
+    body = client_for(officer).get(reverse("loan-list")).content.decode()
+    assert mine.loan_no in body
+    assert theirs.loan_no not in body
+
+
+@pytest.mark.parametrize("name", ["loan-detail", "repayment-create", "classification-create"])
+def test_another_officers_loan_answers_404(client_for, officer, other_officer, branch, name):
+    theirs = loan_of(other_officer, branch)
+    assert client_for(officer).get(reverse(name, args=[theirs.loan_no])).status_code == 404
+
+
+def test_another_branchs_loan_answers_404_to_the_branch_head(client_for, branch_head, outsider, other_branch):
+    theirs = loan_of(outsider, other_branch)
+    client = client_for(branch_head)
+    assert client.get(reverse("loan-detail", args=[theirs.loan_no])).status_code == 404
+    assert client.get(reverse("borrower-detail", args=[theirs.borrower_id])).status_code == 404
+
+
+def test_another_officers_borrower_answers_404(client_for, officer, other_officer, branch):
+    theirs = loan_of(other_officer, branch)
+    assert client_for(officer).get(reverse("borrower-detail", args=[theirs.borrower_id])).status_code == 404
+
+
+def test_loan_list_filters_by_product_class_and_search(client_for, branch_head, officer, branch):
+    housing = loan_of(officer, branch, product="housing")
+    bad = loan_of(officer, branch, risk_class=RiskClass.DOUBTFUL)
+    client = client_for(branch_head)
+    body = client.get(reverse("loan-list"), {"product": "housing"}).content.decode()
+    assert housing.loan_no in body and bad.loan_no not in body
+    body = client.get(reverse("loan-list"), {"risk_class": "4"}).content.decode()
+    assert bad.loan_no in body and housing.loan_no not in body
+    body = client.get(reverse("loan-list"), {"q": housing.borrower.id_number}).content.decode()
+    assert housing.loan_no in body and bad.loan_no not in body
+    body = client.get(reverse("loan-list"), {"q": bad.loan_no}).content.decode()
+    assert bad.loan_no in body and housing.loan_no not in body
+
+
+def test_loan_list_sorts_by_balance(client_for, branch_head, officer, branch):
+    small = loan_of(officer, branch, balance=Decimal("10.00"))
+    large = loan_of(officer, branch, balance=Decimal("90000.00"))
+    body = client_for(branch_head).get(reverse("loan-list"), {"sort": "-balance"}).content.decode()
+    assert body.index(large.loan_no) < body.index(small.loan_no)
+    body = client_for(branch_head).get(reverse("loan-list"), {"sort": "balance"}).content.decode()
+    assert body.index(small.loan_no) < body.index(large.loan_no)
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_loan_list_runs_a_constant_number_of_queries(
+    client_for, branch_head, officer, branch, count, django_assert_max_num_queries
+):
+    for _ in range(count):
+        loan_of(officer, branch)
+    client = client_for(branch_head)
+    client.get(reverse("loan-list"))  # warm the session
+    with django_assert_max_num_queries(12):
+        response = client.get(reverse("loan-list"))
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("count", [5, 50])
+def test_loan_detail_runs_a_constant_number_of_queries(
+    client_for, officer, branch, count, django_assert_max_num_queries
+):
+    loan = loan_of(officer, branch)
+    for seq in range(1, count + 1):
+        ScheduleLineFactory(loan=loan, seq=seq, due_on=dt.date(2026, 1, 1) + dt.timedelta(days=30 * seq))
+        RepaymentFactory(loan=loan)
+    for _ in range(min(count, 10)):
+        CollateralFactory(loan=loan)
+        GuarantorFactory(loan=loan)
+    Loan.objects.filter(pk=loan.pk).update(balance=Decimal("70000.00"))
+    client = client_for(officer)
+    client.get(reverse("loan-detail", args=[loan.loan_no]))
+    with django_assert_max_num_queries(18):
+        response = client.get(reverse("loan-detail", args=[loan.loan_no]))
+    assert response.status_code == 200
+
+
+def test_loan_detail_shows_schedule_repayments_collateral_and_change_history(client_for, officer, branch):
+    loan = loan_of(officer, branch, guarantee="mortgage")
+    ScheduleLineFactory(loan=loan, seq=1, due_on=dt.date(2026, 1, 15))
+    RepaymentFactory(loan=loan, reference="LS-SEEN")
+    CollateralFactory(loan=loan, description="衡东县住宅")
+    client = client_for(officer)
+    client.post(
+        reverse("classification-create", args=[loan.loan_no]), {"to_class": "2", "reason": "收入下降"}
+    )
+    body = client.get(reverse("loan-detail", args=[loan.loan_no])).content.decode()
+    assert "LS-SEEN" in body and "衡东县住宅" in body and "收入下降" in body
+    assert "五级分类: 1 → 2" in body  # the change history names the field that changed
+
+
+def test_personal_data_is_masked_until_revealed_and_the_reveal_is_logged(client_for, officer, branch):
+    loan = loan_of(officer, branch)
+    client = client_for(officer)
+    body = client.get(reverse("loan-detail", args=[loan.loan_no])).content.decode()
+    assert loan.borrower.id_number not in body
+    assert loan.borrower.id_number[:6] + "********" in body
+    body = client.post(reverse("loan-reveal", args=[loan.loan_no])).content.decode()
+    assert loan.borrower.id_number in body and loan.borrower.phone in body
+    reveal = PersonalDataReveal.objects.get()
+    assert (reveal.user, reveal.borrower, reveal.channel) == (officer, loan.borrower, "page")
+
+
+def test_compliance_officer_sees_masked_data_and_cannot_reveal(
+    client_for, compliance_officer, officer, branch
+):
+    loan = loan_of(officer, branch)
+    client = client_for(compliance_officer)
+    body = client.get(reverse("loan-detail", args=[loan.loan_no])).content.decode()
+    assert loan.borrower.id_number not in body
+    assert client.post(reverse("loan-reveal", args=[loan.loan_no])).status_code == 403
+    assert client.post(reverse("borrower-reveal", args=[loan.borrower_id])).status_code == 403
+    assert not PersonalDataReveal.objects.exists()
+
+
+def test_branch_head_reveals_a_borrower(client_for, branch_head, officer, branch):
+    loan = loan_of(officer, branch)
+    body = client_for(branch_head).post(reverse("borrower-reveal", args=[loan.borrower_id])).content.decode()
+    assert loan.borrower.id_number in body
+    assert PersonalDataReveal.objects.filter(user=branch_head).count() == 1
+
+
+def test_reveal_needs_post(client_for, officer, branch):
+    loan = loan_of(officer, branch)
+    assert client_for(officer).get(reverse("loan-reveal", args=[loan.loan_no])).status_code == 405
+
+
+def _sheet_rows(response):
+    workbook = load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
+    return list(workbook.active.iter_rows(values_only=True))
+
+
+def test_export_has_the_filtered_rows_masked_and_formulas_neutralised(
+    client_for, branch_head, officer, branch
+):
+    evil = LoanFactory(
+        borrower=BorrowerFactory(branch=branch, officer=officer, name='=HYPERLINK("x")'), product="housing"
+    )
+    loan_of(officer, branch, product="consumer")
+    response = client_for(branch_head).get(reverse("loan-export"), {"product": "housing"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = _sheet_rows(response)
+    assert len(rows) == 2
+    assert rows[1][0] == evil.loan_no
+    assert rows[1][2] == '\'=HYPERLINK("x")'
+    assert rows[1][3] == evil.borrower.id_number[:6] + "********" + evil.borrower.id_number[-4:]
+    assert not PersonalDataReveal.objects.exists()
+
+
+def test_export_with_full_ids_is_logged_and_refused_to_compliance(
+    client_for, branch_head, compliance_officer, officer, branch
+):
+    loan = loan_of(officer, branch)
+    rows = _sheet_rows(client_for(branch_head).get(reverse("loan-export"), {"reveal": "1"}))
+    assert rows[1][3] == loan.borrower.id_number
+    assert PersonalDataReveal.objects.get().channel == "export"
+    rows = _sheet_rows(client_for(compliance_officer).get(reverse("loan-export"), {"reveal": "1"}))
+    assert rows[1][3] != loan.borrower.id_number
+    assert PersonalDataReveal.objects.count() == 1  # nothing revealed, nothing logged
+
+
+def test_officer_export_never_contains_another_officers_loans(client_for, officer, other_officer, branch):
+    loan_of(other_officer, branch)
+    assert len(_sheet_rows(client_for(officer).get(reverse("loan-export")))) == 1
+
+
+@time_machine.travel(dt.datetime(2026, 11, 20, 4, tzinfo=dt.UTC))
+def test_repayment_form_records_a_staff_repayment(client_for, officer, branch):
+    loan = loan_of(officer, branch)
+    response = client_for(officer).post(
+        reverse("repayment-create", args=[loan.loan_no]),
+        {"paid_on": "2026-11-15", "principal": "1000.00", "interest": "50", "reference": "RC-1"},
+    )
+    assert response.status_code == 302
+    repayment = Repayment.objects.get()
+    assert (repayment.source, repayment.recorded_by) == ("staff", officer)
+    assert Loan.objects.get(pk=loan.pk).balance == Decimal("79000.00")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"principal": "-5"}, "greater than or equal to 0"),
+        ({"principal": "abc"}, "Enter a number"),
+        ({"interest": "1,5"}, "Enter a number"),
+        ({"principal": "80000.01"}, "more than the balance"),
+        ({"paid_on": "2025-01-01"}, "before the loan was disbursed"),
+        ({"paid_on": "2026-12-01"}, "future"),
+        ({"principal": "0", "interest": "0"}, "above zero"),
+        ({"reference": ""}, "required"),
+    ],
+)
+@time_machine.travel(dt.datetime(2026, 11, 20, 4, tzinfo=dt.UTC))
+def test_repayment_form_refuses_bad_input_and_saves_nothing(client_for, officer, branch, data, message):
+    from django.utils import translation
+
+    loan = loan_of(officer, branch)
+    payload = {"paid_on": "2026-11-15", "principal": "100", "interest": "5", "reference": "RC-1"} | data
+    with translation.override("en"):
+        response = client_for(officer).post(
+            reverse("repayment-create", args=[loan.loan_no]), payload, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Repayment.objects.exists()
+    assert Loan.objects.get(pk=loan.pk).balance == Decimal("80000.00")
+
+
+def test_classification_form_downgrades_at_once(client_for, officer, branch):
+    loan = loan_of(officer, branch)
+    response = client_for(officer).post(
+        reverse("classification-create", args=[loan.loan_no]), {"to_class": "3", "reason": "停产"}
+    )
+    assert response.status_code == 302
+    assert Loan.objects.get(pk=loan.pk).risk_class == 3
+
+
+@time_machine.travel(dt.datetime(2026, 11, 20, 4, tzinfo=dt.UTC))
+def test_classification_form_explains_what_blocks_leaving_non_performing(client_for, officer, branch):
+    loan = loan_of(officer, branch, risk_class=RiskClass.SUBSTANDARD)
+    ScheduleLineFactory(
+        loan=loan,
+        seq=1,
+        due_on=dt.date(2026, 9, 15),
+        principal_paid=Decimal("2600"),
+        interest_paid=Decimal("300"),
+        paid_on=dt.date(2026, 10, 20),
+    )
+    client = client_for(officer)
+    body = client.get(reverse("classification-create", args=[loan.loan_no])).content.decode()
+    assert 'data-testid="npl-exit-missing"' in body
+    response = client.post(
+        reverse("classification-create", args=[loan.loan_no]), {"to_class": "1", "reason": "好转"}
+    )
+    assert response.status_code == 200
+    assert not ClassificationChange.objects.exists()
+
+
+def test_branch_head_approves_a_pending_upgrade_from_the_approvals_page(
+    client_for, officer, branch_head, branch
+):
+    loan = loan_of(officer, branch, risk_class=RiskClass.SPECIAL_MENTION)
+    change = classification_propose(loan=loan, to_class=1, reason="已恢复", proposed_by=officer)
+    client = client_for(branch_head)
+    assert loan.loan_no in client.get(reverse("classification-pending")).content.decode()
+    response = client.post(
+        reverse("classification-decide", args=[change.pk]), {"decision": "approve", "note": "同意"}
+    )
+    assert response.status_code == 302
+    change.refresh_from_db()
+    assert change.status == ChangeStatus.APPROVED and change.decided_by == branch_head
+    assert Loan.objects.get(pk=loan.pk).risk_class == 1
+
+
+def test_branch_head_cannot_approve_their_own_proposal_on_the_page(client_for, officer, branch_head, branch):
+    loan = loan_of(officer, branch, risk_class=RiskClass.SPECIAL_MENTION)
+    change = classification_propose(loan=loan, to_class=1, reason="已恢复", proposed_by=branch_head)
+    response = client_for(branch_head).post(
+        reverse("classification-decide", args=[change.pk]), {"decision": "approve"}
+    )
+    assert response.status_code == 200
+    assert ClassificationChange.objects.get(pk=change.pk).status == ChangeStatus.PENDING
+
+
+def test_rejecting_needs_a_note(client_for, officer, branch_head, branch):
+    loan = loan_of(officer, branch, risk_class=RiskClass.SPECIAL_MENTION)
+    change = classification_propose(loan=loan, to_class=1, reason="已恢复", proposed_by=officer)
+    client = client_for(branch_head)
+    assert (
+        client.post(reverse("classification-decide", args=[change.pk]), {"decision": "reject"}).status_code
+        == 200
+    )
+    response = client.post(
+        reverse("classification-decide", args=[change.pk]), {"decision": "reject", "note": "证据不足"}
+    )
+    assert response.status_code == 302
+    assert ClassificationChange.objects.get(pk=change.pk).status == ChangeStatus.REJECTED
+
+
+def test_approvals_page_is_for_branch_heads_only(client_for, officer, compliance_officer):
+    assert client_for(officer).get(reverse("classification-pending")).status_code == 403
+    assert client_for(compliance_officer).get(reverse("classification-pending")).status_code == 403
+
+
+def test_borrower_list_masks_id_numbers_and_searches(client_for, branch_head, officer, branch):
+    loan = loan_of(officer, branch)
+    body = client_for(branch_head).get(reverse("borrower-list"), {"q": loan.borrower.name}).content.decode()
+    assert loan.borrower.name in body
+    assert loan.borrower.id_number not in body
+
+
+def _queries_for(client, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # warm the session and caches
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_loan_list_and_detail_queries_do_not_grow_with_the_data(client_for, branch_head, officer, branch):
+    loan = loan_of(officer, branch, guarantee="mortgage")
+    client = client_for(branch_head)
+    detail = reverse("loan-detail", args=[loan.loan_no])
+    # A change made through a page, so the history already names a user (one query for names).
+    client.post(reverse("classification-create", args=[loan.loan_no]), {"to_class": "2", "reason": "关注"})
+    before = (_queries_for(client, reverse("loan-list")), _queries_for(client, detail))
+    for seq in range(1, 46):
+        loan_of(officer, branch)
+        ScheduleLineFactory(loan=loan, seq=seq, due_on=dt.date(2026, 1, 1) + dt.timedelta(days=30 * seq))
+        RepaymentFactory(loan=loan)
+    for _ in range(5):
+        CollateralFactory(loan=loan)
+        GuarantorFactory(loan=loan)
+    assert (_queries_for(client, reverse("loan-list")), _queries_for(client, detail)) == before
+
+
+@pytest.mark.parametrize("name", ["repayment-create", "classification-create"])
+def test_compliance_officer_cannot_record_repayments_or_change_classes(
+    client_for, compliance_officer, officer, branch, name
+):
+    loan = loan_of(officer, branch)
+    assert client_for(compliance_officer).get(reverse(name, args=[loan.loan_no])).status_code == 403
+
+
+def test_branch_head_home_shows_pending_upgrades(client_for, officer, branch_head, branch):
+    loan = loan_of(officer, branch, risk_class=RiskClass.SPECIAL_MENTION)
+    classification_propose(loan=loan, to_class=1, reason="已恢复", proposed_by=officer)
+    body = client_for(branch_head).get(reverse("home")).content.decode()
+    assert 'data-testid="pending-approvals-panel"' in body

@@ -1,0 +1,340 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from accounts.access import Role, can_see_personal_data, has_role, role_required
+from loans import exports
+from loans.domain import is_non_performing
+from loans.forms import (
+    ClassificationDecideForm,
+    ClassificationProposeForm,
+    LoanFilterForm,
+    RepaymentForm,
+)
+from loans.models import RepaymentSource, RevealChannel
+from loans.selectors import (
+    LOAN_SORTS,
+    borrowers_visible_to,
+    classification_pending_for,
+    loan_history,
+    loans_filtered,
+    loans_visible_to,
+    may_reveal_portfolio,
+    officers_visible_to,
+    shown_personal_data,
+)
+from loans.selectors import (
+    loan_detail as loan_detail_select,
+)
+from loans.services import (
+    classification_decide,
+    classification_propose,
+    npl_exit_missing,
+    personal_data_reveal,
+    repayment_record,
+)
+
+PAGE_SIZE = 50
+
+
+def _apply_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _filtered_loans(request):
+    form = LoanFilterForm(request.GET or None, officers=officers_visible_to(request.user))
+    filters = form.cleaned_data if form.is_valid() else {}
+    sort = filters.get("sort") or ""
+    loans = loans_filtered(
+        request.user,
+        officer_id=filters["officer"].pk if filters.get("officer") else None,
+        product=filters.get("product") or "",
+        risk_class=filters.get("risk_class"),
+        bucket=filters.get("bucket") or "",
+        q=filters.get("q") or "",
+        sort=sort if sort.lstrip("-") in LOAN_SORTS else "",
+    )
+    return form, loans, sort
+
+
+# (label, sort key or None) of the loan list's columns; a key makes the header a sort link.
+LOAN_COLUMNS = [
+    (gettext_lazy("Loan number"), "loan_no"),
+    (gettext_lazy("Borrower"), "borrower"),
+    (gettext_lazy("ID number"), None),
+    (gettext_lazy("Product"), "product"),
+    (gettext_lazy("Officer"), None),
+    (gettext_lazy("Balance"), "balance"),
+    (gettext_lazy("Days past due"), "days_past_due"),
+    (gettext_lazy("Bucket"), None),
+    (gettext_lazy("Class"), "risk_class"),
+    (gettext_lazy("Matures on"), "matures_on"),
+]
+
+
+def _sort_headers(sort: str, base_query: str) -> list[dict]:
+    headers = []
+    for label, key in LOAN_COLUMNS:
+        header = {"label": label, "url": None, "arrow": ""}
+        if key:
+            descending = sort == key
+            header["url"] = f"?{base_query}&sort={'-' if descending else ''}{key}".replace("?&", "?")
+            header["arrow"] = "▲" if sort == key else ("▼" if sort == f"-{key}" else "")
+        headers.append(header)
+    return headers
+
+
+def loan_list(request):
+    form, loans, sort = _filtered_loans(request)
+    page = Paginator(loans, PAGE_SIZE).get_page(request.GET.get("page"))
+    for loan in page:
+        loan.shown_id_number, _phone = shown_personal_data(
+            request.user, officer_id=loan.officer_id, id_number=loan.borrower.id_number, phone=""
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    sort_query = query.copy()
+    sort_query.pop("sort", None)
+    return render(
+        request,
+        "loans/loan_list.html",
+        {
+            "form": form,
+            "page": page,
+            "sort": sort,
+            "headers": _sort_headers(sort, sort_query.urlencode()),
+            "query": query.urlencode(),
+            "may_reveal": may_reveal_portfolio(request.user),
+        },
+    )
+
+
+def loan_export(request):
+    _form, loans, _sort = _filtered_loans(request)
+    reveal = request.GET.get("reveal") == "1" and may_reveal_portfolio(request.user)
+    loans = list(loans)
+    if reveal:
+        personal_data_reveal(
+            user=request.user,
+            borrower=None,
+            officer_id=request.user.pk,
+            channel=RevealChannel.EXPORT,
+            detail=_("Excel export of %(count)d loans") % {"count": len(loans)},
+        )
+
+    def show(loan):
+        return shown_personal_data(
+            request.user,
+            officer_id=loan.officer_id,
+            id_number=loan.borrower.id_number,
+            phone=loan.borrower.phone,
+            revealed=reveal,
+        )
+
+    response = HttpResponse(
+        exports.loans_workbook(loans, show_personal=show),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{exports.export_filename()}"'
+    return response
+
+
+def _loan_detail_page(request, loan_no: str, *, revealed: bool = False, status: int = 200):
+    loan = loan_detail_select(request.user, loan_no=loan_no)
+    id_number, phone = shown_personal_data(
+        request.user,
+        officer_id=loan.officer_id,
+        id_number=loan.borrower.id_number,
+        phone=loan.borrower.phone,
+        revealed=revealed,
+    )
+    guarantors = list(loan.guarantors.all())
+    for guarantor in guarantors:
+        guarantor.shown_id_number, guarantor.shown_phone = shown_personal_data(
+            request.user,
+            officer_id=loan.officer_id,
+            id_number=guarantor.id_number,
+            phone=guarantor.phone,
+            revealed=revealed,
+        )
+    changes = list(loan.classification_changes.all())
+    return render(
+        request,
+        "loans/loan_detail.html",
+        {
+            "loan": loan,
+            "shown_id_number": id_number,
+            "shown_phone": phone,
+            "revealed": revealed,
+            "may_reveal": can_see_personal_data(request.user, officer_id=loan.officer_id),
+            "schedule": list(loan.schedule.all()),
+            "repayments": list(loan.repayments.all()),
+            "collateral": list(loan.collateral.all()),
+            "guarantors": guarantors,
+            "changes": changes,
+            "pending": next((change for change in changes if change.status == "pending"), None),
+            "history": loan_history(loan),
+            "may_act": has_role(request.user, Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN),
+            "today": timezone.localdate(),
+        },
+        status=status,
+    )
+
+
+def loan_detail(request, loan_no):
+    return _loan_detail_page(request, loan_no)
+
+
+@require_POST
+def loan_reveal(request, loan_no):
+    loan = get_object_or_404(loans_visible_to(request.user).select_related("borrower"), loan_no=loan_no)
+    personal_data_reveal(
+        user=request.user,
+        borrower=loan.borrower,
+        loan=loan,
+        officer_id=loan.officer_id,
+        channel=RevealChannel.PAGE,
+        detail=_("ID number and phone of the borrower and guarantors"),
+    )
+    return _loan_detail_page(request, loan_no, revealed=True)
+
+
+@role_required(Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN)
+def repayment_create(request, loan_no):
+    loan = get_object_or_404(loans_visible_to(request.user).select_related("borrower"), loan_no=loan_no)
+    form = RepaymentForm(request.POST or None, initial={"paid_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            repayment, created = repayment_record(
+                loan=loan,
+                source=RepaymentSource.STAFF,
+                recorded_by=request.user,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if created:
+                messages.success(request, _("Repayment recorded."))
+            else:
+                messages.info(request, _("This reference was already recorded; nothing was added."))
+            return redirect("loan-detail", loan_no=loan.loan_no)
+    return render(request, "loans/repayment_form.html", {"loan": loan, "form": form})
+
+
+@role_required(Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN)
+def classification_create(request, loan_no):
+    loan = get_object_or_404(loans_visible_to(request.user).select_related("borrower"), loan_no=loan_no)
+    form = ClassificationProposeForm(request.POST or None, initial={"to_class": loan.risk_class})
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = classification_propose(
+                loan=loan,
+                to_class=form.cleaned_data["to_class"],
+                reason=form.cleaned_data["reason"],
+                proposed_by=request.user,
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            if change.status == "pending":
+                messages.success(request, _("Proposal sent to the branch head for approval."))
+            else:
+                messages.success(request, _("Class changed."))
+            return redirect("loan-detail", loan_no=loan.loan_no)
+    missing = npl_exit_missing(loan=loan) if is_non_performing(loan.risk_class) else []
+    return render(request, "loans/classification_form.html", {"loan": loan, "form": form, "missing": missing})
+
+
+@role_required(Role.BRANCH_HEAD)
+def classification_pending(request):
+    return render(
+        request, "loans/classification_pending.html", {"changes": classification_pending_for(request.user)}
+    )
+
+
+@role_required(Role.BRANCH_HEAD)
+def classification_decision(request, pk):
+    change = get_object_or_404(classification_pending_for(request.user), pk=pk)
+    form = ClassificationDecideForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            classification_decide(
+                change=change,
+                decided_by=request.user,
+                approve=request.POST.get("decision") == "approve",
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("Decision recorded."))
+            return redirect("classification-pending")
+    missing = npl_exit_missing(loan=change.loan) if is_non_performing(change.loan.risk_class) else []
+    return render(
+        request, "loans/classification_decide.html", {"change": change, "form": form, "missing": missing}
+    )
+
+
+def borrower_list(request):
+    q = (request.GET.get("q") or "").strip()
+    borrowers = borrowers_visible_to(request.user).select_related("officer__profile").order_by("name", "pk")
+    if q:
+        borrowers = borrowers.filter(name__icontains=q) | borrowers.filter(id_number__iexact=q)
+    page = Paginator(borrowers, PAGE_SIZE).get_page(request.GET.get("page"))
+    for borrower in page:
+        borrower.shown_id_number, borrower.shown_phone = shown_personal_data(
+            request.user, officer_id=borrower.officer_id, id_number=borrower.id_number, phone=borrower.phone
+        )
+    return render(request, "loans/borrower_list.html", {"page": page, "q": q})
+
+
+def _borrower_page(request, pk, *, revealed=False):
+    borrower = get_object_or_404(borrowers_visible_to(request.user).select_related("officer__profile"), pk=pk)
+    shown_id, shown_phone = shown_personal_data(
+        request.user,
+        officer_id=borrower.officer_id,
+        id_number=borrower.id_number,
+        phone=borrower.phone,
+        revealed=revealed,
+    )
+    loans = loans_visible_to(request.user).filter(borrower=borrower).select_related("officer__profile")
+    return render(
+        request,
+        "loans/borrower_detail.html",
+        {
+            "borrower": borrower,
+            "shown_id_number": shown_id,
+            "shown_phone": shown_phone,
+            "revealed": revealed,
+            "may_reveal": can_see_personal_data(request.user, officer_id=borrower.officer_id),
+            "loans": loans,
+        },
+    )
+
+
+def borrower_detail(request, pk):
+    return _borrower_page(request, pk)
+
+
+@require_POST
+def borrower_reveal(request, pk):
+    borrower = get_object_or_404(borrowers_visible_to(request.user), pk=pk)
+    personal_data_reveal(
+        user=request.user,
+        borrower=borrower,
+        officer_id=borrower.officer_id,
+        channel=RevealChannel.PAGE,
+        detail=_("ID number and phone"),
+    )
+    return _borrower_page(request, pk, revealed=True)
