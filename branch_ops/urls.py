@@ -19,6 +19,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("accounts.urls")),
     path("loans/", include("loans.urls")),
+    path("imports/", include("ledger_import.urls")),
     path("collections/", include("loan_collections.urls")),
     path("compliance/", include("compliance.urls")),
 ]

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "pghistory",
     # Our apps, in dependency order: seed_demo runs each app's demo.py in this order.
     "accounts",
+    # Before loans: its demo seed imports the demo ledger the loans demo builds on.
+    "ledger_import",
     "loans",
     "loan_collections",
     "compliance",
