@@ -2,6 +2,7 @@
 repayments. Money is DecimalField in yuan with two places; invariants are database
 constraints, so no import, API or bulk write can break them."""
 
+import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -10,6 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from loans.domain import Bucket, RiskClass
 
 MONEY = {"max_digits": 16, "decimal_places": 2}
+# Change history (django-pghistory): PostgreSQL triggers write an event row for every insert
+# and update, so bulk writes (the import's COPY and upsert, the daily recompute's UPDATE) are
+# captured like the ORM's. Timestamps alone are not a change worth a history line.
+HISTORY_EXCLUDE = ["created_at", "updated_at"]
 
 
 class BorrowerType(models.TextChoices):
@@ -45,6 +50,7 @@ class LoanStatus(models.TextChoices):
     WRITTEN_OFF = "written_off", _("Written off")
 
 
+@pghistory.track(exclude=HISTORY_EXCLUDE)
 class Borrower(models.Model):
     borrower_type = models.CharField(_("borrower type"), max_length=12, choices=BorrowerType.choices)
     name = models.CharField(_("name"), max_length=100)
@@ -84,6 +90,7 @@ class Borrower(models.Model):
         return self.name
 
 
+@pghistory.track(exclude=HISTORY_EXCLUDE)
 class Loan(models.Model):
     loan_no = models.CharField(_("loan number"), max_length=40, unique=True)  # 借据号
     contract_no = models.CharField(_("contract number"), max_length=40, blank=True)
@@ -124,6 +131,10 @@ class Loan(models.Model):
     property_project = models.CharField(_("property project"), max_length=100, blank=True)
     developer = models.CharField(_("developer"), max_length=100, blank=True)
     as_of = models.DateField(_("figures as of"), null=True, blank=True)
+    # The terms the schedule was built from (loans.services.schedule_terms_key): when an
+    # import changes them, the unpaid part of the schedule is regenerated. A database
+    # default, so the import's COPY need not name the column.
+    schedule_terms = models.CharField(_("schedule built from"), max_length=120, blank=True, db_default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -192,6 +203,7 @@ class CollateralKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+@pghistory.track(exclude=HISTORY_EXCLUDE)
 class Collateral(models.Model):
     loan = models.ForeignKey(
         Loan, verbose_name=_("loan"), on_delete=models.CASCADE, related_name="collateral"
@@ -213,6 +225,7 @@ class Collateral(models.Model):
         return self.description
 
 
+@pghistory.track(exclude=HISTORY_EXCLUDE)
 class Guarantor(models.Model):
     loan = models.ForeignKey(
         Loan, verbose_name=_("loan"), on_delete=models.CASCADE, related_name="guarantors"
@@ -329,3 +342,133 @@ class Repayment(models.Model):
     @property
     def amount(self):
         return self.principal + self.interest
+
+
+class ChangeKind(models.TextChoices):
+    PROPOSED_WORSE = "worse", _("Downgrade by staff")
+    PROPOSED_BETTER = "better", _("Upgrade proposal")
+    SYSTEM_FLOOR = "floor", _("Floor by days past due")
+    IMPORT = "import", _("Core banking import")
+
+
+class ChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Pending approval")
+    APPROVED = "approved", _("Applied")
+    REJECTED = "rejected", _("Rejected")
+
+
+@pghistory.track()
+class ClassificationChange(models.Model):
+    """One change (or proposed change) of a loan's five-tier class, with who, when and why.
+
+    A worse class is applied at once; a better one waits for a branch head who is not the
+    proposer (maker-checker); the daily job records the floor it imposes as the system.
+    """
+
+    loan = models.ForeignKey(
+        Loan, verbose_name=_("loan"), on_delete=models.CASCADE, related_name="classification_changes"
+    )
+    from_class = models.PositiveSmallIntegerField(_("from class"), choices=RiskClass.choices)
+    to_class = models.PositiveSmallIntegerField(_("to class"), choices=RiskClass.choices)
+    reason = models.TextField(_("reason"))
+    kind = models.CharField(_("kind"), max_length=8, choices=ChangeKind.choices)
+    status = models.CharField(_("status"), max_length=8, choices=ChangeStatus.choices)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("decision note"), blank=True)
+
+    class Meta:
+        ordering = ["-proposed_at", "-id"]
+        verbose_name = _("classification change")
+        verbose_name_plural = _("classification changes")
+        indexes = [models.Index(fields=["loan", "proposed_at"]), models.Index(fields=["status"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(from_class=F("to_class")), name="classification_change_changes"
+            ),
+            models.CheckConstraint(
+                condition=Q(from_class__gte=1, from_class__lte=5, to_class__gte=1, to_class__lte=5),
+                name="classification_change_class_range",
+            ),
+            # Maker-checker: nobody approves (or rejects) their own proposal.
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True)
+                | Q(proposed_by__isnull=True)
+                | ~Q(decided_by=F("proposed_by")),
+                name="classification_change_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending", decided_at__isnull=True)
+                | (~Q(status="pending") & Q(decided_at__isnull=False)),
+                name="classification_change_decided_when_final",
+            ),
+            # A better class is only ever a proposal until a branch head decides.
+            models.CheckConstraint(
+                condition=~Q(kind="better") | Q(status="pending") | Q(decided_by__isnull=False),
+                name="classification_change_upgrade_approved",
+            ),
+            models.UniqueConstraint(
+                fields=["loan"], condition=Q(status="pending"), name="classification_change_one_pending"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.loan_id}: {self.from_class} → {self.to_class}"
+
+    @property
+    def is_upgrade(self) -> bool:
+        return self.to_class < self.from_class
+
+
+class RevealChannel(models.TextChoices):
+    PAGE = "page", _("Page")
+    EXPORT = "export", _("Excel export")
+    API = "api", _("API")
+
+
+class PersonalDataReveal(models.Model):
+    """Who saw which borrower's full ID number and phone, when and where (privacy log)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
+    )
+    borrower = models.ForeignKey(
+        Borrower,
+        verbose_name=_("borrower"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="reveals",
+    )
+    loan = models.ForeignKey(
+        Loan, verbose_name=_("loan"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(_("where"), max_length=8, choices=RevealChannel.choices)
+    # What was shown, e.g. "ID number, phone" or "export of 120 loans".
+    detail = models.CharField(_("what"), max_length=200)
+    revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-revealed_at", "-id"]
+        verbose_name = _("personal data reveal")
+        verbose_name_plural = _("personal data reveals")
+        indexes = [models.Index(fields=["user", "revealed_at"]), models.Index(fields=["borrower"])]
+
+    def __str__(self):
+        return f"{self.user_id} {self.channel} {self.revealed_at:%Y-%m-%d %H:%M}"

@@ -12,3 +12,14 @@ def run_ledger_change_handlers(loan_ids: list[int], as_of: str) -> int:
     for path in settings.LEDGER_CHANGE_HANDLERS:
         import_string(path)(loan_ids=loan_ids, as_of=day)
     return len(loan_ids)
+
+
+@shared_task(acks_late=True)
+def recompute_delinquency(as_of: str | None = None) -> int:
+    """The daily job (beat, 06:00): days past due, buckets and the floor for every loan."""
+    from django.utils import timezone
+
+    from loans.services import delinquency_recompute
+
+    day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return delinquency_recompute(as_of=day)

@@ -207,11 +207,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_queued_emails",
         "schedule": crontab(minute="*/10"),
     },
+    # Every day at 06:00: days past due, overdue amounts, buckets and the classification floor.
+    "recompute-delinquency": {
+        "task": "loans.tasks.recompute_delinquency",
+        "schedule": crontab(hour=6, minute=0),
+    },
 }
 
 # Functions called with (loan_ids=[...], as_of=date) after loans change (import, repayment,
 # reclassification, the daily recompute); see loans.services.ledger_changed.
-LEDGER_CHANGE_HANDLERS: list[str] = []
+LEDGER_CHANGE_HANDLERS: list[str] = [
+    # Imported or changed loans get (or update) their repayment schedule.
+    "loans.services.schedules_on_ledger_changed",
+]
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
