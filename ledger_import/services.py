@@ -383,7 +383,9 @@ def batch_process(*, batch_id: int, echo: Callable[[str, int, int], None] | None
         if batch.kind == BatchKind.REPAYMENTS:
             from ledger_import.repayments import repayments_import
 
-            result = repayments_import(data=data, recorded_by=batch.uploaded_by, progress=progress)
+            result = repayments_import(
+                data=data, recorded_by=batch.uploaded_by, allowed_branch_ids=allowed, progress=progress
+            )
         else:
             result = ledger_import(data=data, as_of=batch.as_of, allowed_branch_ids=allowed, progress=progress)
     except Exception:

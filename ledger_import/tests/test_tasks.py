@@ -23,7 +23,8 @@ def test_an_uploaded_batch_is_imported_by_a_real_worker_and_runs_once(ledger_off
         for _attempt in range(60):
             batch.refresh_from_db()
             if batch.is_final:
-                break            time.sleep(0.5)
+                break
+            time.sleep(0.5)
     assert batch.status == BatchStatus.SUCCEEDED, batch.errors
     assert batch.summary["created"] == 2
     assert Loan.objects.count() == 2

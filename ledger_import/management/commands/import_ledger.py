@@ -29,6 +29,8 @@ def print_batch(command: BaseCommand, batch) -> None:
             "missing_count",
             "borrowers_created",
             "borrowers_updated",
+            "recorded",
+            "already_recorded",
         )
         if key in summary
     )
