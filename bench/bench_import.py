@@ -24,6 +24,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
 from accounts.factories import UserFactory  # noqa: E402
 from accounts.models import Branch, Role, StaffProfile  # noqa: E402
@@ -41,7 +42,7 @@ METHODS = ["等额本息", "等额本金", "按月付息到期还本", "利随�
 
 def generate(rows: int) -> bytes:
     rng = random.Random(20140630)
-    today = dt.date.today()
+    today = timezone.localdate()
     out = []
     for n in range(rows):
         corporate = n % 10 == 0

@@ -100,7 +100,13 @@ def demo_rows(*, as_of: dt.date) -> list[dict]:
                 used_ids.add(number)
                 return number
 
-    for product, (count, (low, high), (min_years, max_years), (rate_low, rate_high), guarantees) in PRODUCTS.items():
+    for product, (
+        count,
+        (low, high),
+        (min_years, max_years),
+        (rate_low, rate_high),
+        guarantees,
+    ) in PRODUCTS.items():
         corporate = product in ("流动资金贷款", "固定资产贷款")
         for _index in range(count):
             serial += 1
@@ -136,7 +142,11 @@ def demo_rows(*, as_of: dt.date) -> list[dict]:
             }
             if corporate:
                 corporate_serial += 1
-                industry = "C26" if chemicals_left and corporate_serial % 40 == 7 else rng.choice(CORPORATE_INDUSTRIES)
+                industry = (
+                    "C26"
+                    if chemicals_left and corporate_serial % 40 == 7
+                    else rng.choice(CORPORATE_INDUSTRIES)
+                )
                 if industry == "C26":
                     chemicals_left -= 1
                 row.update(
@@ -186,7 +196,9 @@ def _scale_to_target(rows: list[dict], rng: random.Random) -> None:
     factor = TARGET_BALANCE / total
     for row in rows:
         balance = (row["贷款余额"] * factor).quantize(Decimal("100"), rounding=ROUND_DOWN)
-        principal = max(row["发放金额"], (balance / Decimal("0.98")).quantize(Decimal("1000"), rounding=ROUND_UP))
+        principal = max(
+            row["发放金额"], (balance / Decimal("0.98")).quantize(Decimal("1000"), rounding=ROUND_UP)
+        )
         row["贷款余额"] = max(balance, Decimal("1000"))
         row["发放金额"] = principal.quantize(Decimal("1000"), rounding=ROUND_UP)
     largest = max(rows, key=lambda row: row["贷款余额"])

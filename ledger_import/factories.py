@@ -16,7 +16,9 @@ HEADERS = [column.zh for column in LEDGER_COLUMNS]
 _serial = count(1)
 
 
-def ledger_row(*, branch_code: str = "430424", officer_no: str = "K0001", corporate: bool = False, **overrides) -> dict:
+def ledger_row(
+    *, branch_code: str = "430424", officer_no: str = "K0001", corporate: bool = False, **overrides
+) -> dict:
     """A valid ledger row (Chinese headers → cell text); override any cell by header."""
     n = next(_serial)
     row = {

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from ledger_import.parsing import FileRejected, detect_format, reason_text
 from ledger_import.models import BatchKind
+from ledger_import.parsing import FileRejected, detect_format, reason_text
 
 
 class UploadForm(forms.Form):
@@ -19,7 +19,8 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.MAX_UPLOAD_SIZE:
             raise ValidationError(
-                _("The file is larger than %(limit)s."), params={"limit": filesizeformat(settings.MAX_UPLOAD_SIZE)}
+                _("The file is larger than %(limit)s."),
+                params={"limit": filesizeformat(settings.MAX_UPLOAD_SIZE)},
             )
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise ValidationError(_("Upload an .xlsx or .csv file."))

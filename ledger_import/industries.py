@@ -73,6 +73,10 @@ DIVISIONS = {
 def industry_name(code: str) -> str | None:
     """The name for a valid code, or None when the code is not GB/T 4754 shaped."""
     code = code.strip().upper()
-    if not code or code[0] not in SECTIONS or not (code[1:] == "" or (code[1:].isdigit() and 2 <= len(code) - 1 <= 4)):
+    if (
+        not code
+        or code[0] not in SECTIONS
+        or not (code[1:] == "" or (code[1:].isdigit() and 2 <= len(code) - 1 <= 4))
+    ):
         return None
     return DIVISIONS.get(code[:3]) or SECTIONS[code[0]]

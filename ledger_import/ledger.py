@@ -81,7 +81,13 @@ PRODUCTS = _choices(
     },
 )
 GUARANTEES = _choices(
-    Guarantee, {"信用": Guarantee.CREDIT, "保证": Guarantee.SURETY, "抵押": Guarantee.MORTGAGE, "质押": Guarantee.PLEDGE}
+    Guarantee,
+    {
+        "信用": Guarantee.CREDIT,
+        "保证": Guarantee.SURETY,
+        "抵押": Guarantee.MORTGAGE,
+        "质押": Guarantee.PLEDGE,
+    },
 )
 METHODS = _choices(
     RepaymentMethod,
@@ -144,7 +150,9 @@ class CheckedFile:
     rows_total: int = 0
 
 
-def map_headers(header: list, columns: Iterable[Column]) -> tuple[dict[str, int], dict[int, str], list[Issue]]:
+def map_headers(
+    header: list, columns: Iterable[Column]
+) -> tuple[dict[str, int], dict[int, str], list[Issue]]:
     """Column key → position; position → header as written; warnings for unknown columns.
     FileRejected when a required column is missing or named twice."""
     by_name = {}
@@ -170,7 +178,13 @@ def map_headers(header: list, columns: Iterable[Column]) -> tuple[dict[str, int]
     for column in columns:
         if column.required and column.key not in positions:
             problems.append(
-                Issue(1, column.zh, bilingual(_("Required column %(zh)s (%(en)s) is missing."), {"zh": column.zh, "en": column.en}))
+                Issue(
+                    1,
+                    column.zh,
+                    bilingual(
+                        _("Required column %(zh)s (%(en)s) is missing."), {"zh": column.zh, "en": column.en}
+                    ),
+                )
             )
     if problems:
         raise FileRejected(problems)
@@ -281,7 +295,11 @@ class RowChecker:
         if loan_no:
             first = self.seen_loans.get(loan_no)
             if first is not None:
-                fail("loan_no", _("Loan number %(loan_no)s appears twice in this file (first in row %(row)d)."), {"loan_no": loan_no, "row": first})
+                fail(
+                    "loan_no",
+                    _("Loan number %(loan_no)s appears twice in this file (first in row %(row)d)."),
+                    {"loan_no": loan_no, "row": first},
+                )
             else:
                 self.seen_loans[loan_no] = number
         branch_id = None
@@ -295,7 +313,11 @@ class RowChecker:
         if officer_no:
             officer = self.officers.get(officer_no)
             if officer is None:
-                fail("officer_no", _("No member of staff has employee number %(number)s."), {"number": officer_no})
+                fail(
+                    "officer_no",
+                    _("No member of staff has employee number %(number)s."),
+                    {"number": officer_no},
+                )
             else:
                 officer_id, officer_branch_id = officer
                 if branch_id is not None and officer_branch_id != branch_id:
@@ -307,7 +329,9 @@ class RowChecker:
         if id_number:
             id_number = normalize_identifier(id_number)
             if borrower_type:
-                validator = validate_resident_id if borrower_type == BorrowerType.INDIVIDUAL else validate_credit_code
+                validator = (
+                    validate_resident_id if borrower_type == BorrowerType.INDIVIDUAL else validate_credit_code
+                )
                 try:
                     validator(id_number)
                 except ValidationError as error:
@@ -322,27 +346,55 @@ class RowChecker:
                         )
                     self.id_types.setdefault(id_number, (borrower_type, number))
         if phone and not _PHONE.match(phone.replace(" ", "")):
-            fail("phone", _("Not a mainland mobile (11 digits starting with 1) or landline number: %(value)s."), {"value": phone})
+            fail(
+                "phone",
+                _("Not a mainland mobile (11 digits starting with 1) or landline number: %(value)s."),
+                {"value": phone},
+            )
         industry = ""
         if industry_code:
             industry_code = industry_code.upper()
             industry = industry_name(industry_code)
             if industry is None:
-                fail("industry_code", _("Not a GB/T 4754 industry code (e.g. C26): %(value)s."), {"value": industry_code})
+                fail(
+                    "industry_code",
+                    _("Not a GB/T 4754 industry code (e.g. C26): %(value)s."),
+                    {"value": industry_code},
+                )
         if principal is not None and principal <= 0:
             fail("principal", _("The amount lent must be more than zero."))
         if principal is not None and balance is not None and balance > principal:
-            fail("balance", _("The balance %(balance)s is more than the amount lent %(principal)s."), {"balance": balance, "principal": principal})
+            fail(
+                "balance",
+                _("The balance %(balance)s is more than the amount lent %(principal)s."),
+                {"balance": balance, "principal": principal},
+            )
         if balance is not None and overdue_principal is not None and overdue_principal > balance:
-            fail("overdue_principal", _("Overdue principal %(overdue)s is more than the balance %(balance)s."), {"overdue": overdue_principal, "balance": balance})
+            fail(
+                "overdue_principal",
+                _("Overdue principal %(overdue)s is more than the balance %(balance)s."),
+                {"overdue": overdue_principal, "balance": balance},
+            )
         if disbursed_on and matures_on and matures_on <= disbursed_on:
-            fail("matures_on", _("The maturity date %(matures)s is not after the disbursement date %(disbursed)s."), {"matures": matures_on, "disbursed": disbursed_on})
+            fail(
+                "matures_on",
+                _("The maturity date %(matures)s is not after the disbursement date %(disbursed)s."),
+                {"matures": matures_on, "disbursed": disbursed_on},
+            )
         if rate is not None and rate >= 36:
-            fail("annual_rate_pct", _("The annual rate must be at least 0 and below 36 %%: %(value)s."), {"value": rate})
+            fail(
+                "annual_rate_pct",
+                _("The annual rate must be at least 0 and below 36 %%: %(value)s."),
+                {"value": rate},
+            )
         if repayment_day is None and disbursed_on and self.cell(cells, "repayment_day") is None:
             repayment_day = disbursed_on.day
         elif repayment_day is not None and not 1 <= repayment_day <= 31:
-            fail("repayment_day", _("The repayment day must be between 1 and 31: %(value)s."), {"value": repayment_day})
+            fail(
+                "repayment_day",
+                _("The repayment day must be between 1 and 31: %(value)s."),
+                {"value": repayment_day},
+            )
         if as_of and as_of > self.today:
             fail("as_of", _("The data date %(value)s is in the future."), {"value": as_of})
         floor = risk_class_floor(days_past_due) if days_past_due is not None else None
@@ -353,7 +405,11 @@ class RowChecker:
                 fail(
                     "risk_class",
                     _("%(days)d days past due require at least %(floor)s; the file says %(given)s."),
-                    {"days": days_past_due, "floor": CHINESE_CLASS[floor], "given": CHINESE_CLASS[risk_class]},
+                    {
+                        "days": days_past_due,
+                        "floor": CHINESE_CLASS[floor],
+                        "given": CHINESE_CLASS[risk_class],
+                    },
                 )
         if found:
             errors.extend(found)

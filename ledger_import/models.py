@@ -67,7 +67,9 @@ class ImportBatch(models.Model):
         verbose_name_plural = _("import batches")
         indexes = [models.Index(fields=["branch", "-created_at"])]
         constraints = [
-            models.CheckConstraint(condition=Q(rows_done__lte=models.F("rows_total")), name="batch_rows_done"),
+            models.CheckConstraint(
+                condition=Q(rows_done__lte=models.F("rows_total")), name="batch_rows_done"
+            ),
         ]
 
     def __str__(self):

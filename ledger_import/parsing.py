@@ -68,7 +68,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def detect_format(data: bytes) -> str:
-    """"xlsx" or "csv" from the bytes themselves; FileRejected for anything else."""
+    """ "xlsx" or "csv" from the bytes themselves; FileRejected for anything else."""
     if not data or not data.strip():
         raise file_issue(_("The file is empty."))
     if data[:4] == b"PK\x03\x04":
@@ -160,7 +160,9 @@ def text(value, *, max_length: int) -> str:
         value = int(value)
     result = str(value).strip()
     if len(result) > max_length:
-        raise CellError(_("At most %(max)d characters; this has %(count)d."), {"max": max_length, "count": len(result)})
+        raise CellError(
+            _("At most %(max)d characters; this has %(count)d."), {"max": max_length, "count": len(result)}
+        )
     return result
 
 
@@ -196,7 +198,9 @@ def amount(value, *, places: int = 2) -> Decimal:
     if number < 0:
         raise CellError(_("Must not be negative (%(value)s)."), {"value": number})
     if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise CellError(_("At most %(places)d decimal places (%(value)s)."), {"places": places, "value": number})
+        raise CellError(
+            _("At most %(places)d decimal places (%(value)s)."), {"places": places, "value": number}
+        )
     return number.quantize(Decimal(1).scaleb(-places))
 
 

@@ -10,7 +10,7 @@ instalments, the arrears and the class floor exactly as a payment entered by sta
 from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext_lazy as _
 
 from ledger_import import parsing
@@ -34,8 +34,9 @@ def repayments_import(
     recorded_by=None,
     allowed_branch_ids: frozenset[int] | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    history: dict | None = None,
 ):
-    from ledger_import.services import ImportResult
+    from ledger_import.services import ImportResult, history_context
 
     try:
         positions, labels, warnings, body = read_table(data, REPAYMENT_COLUMNS)
@@ -43,7 +44,9 @@ def repayments_import(
         return ImportResult(errors=rejected.issues)
     result = ImportResult(rows_total=len(body), warnings=warnings)
     label = {key: labels[position] for key, position in positions.items()}
-    loan_nos = {str(cells[positions["loan_no"]]).strip() for _n, cells in body if positions["loan_no"] < len(cells)}
+    loan_nos = {
+        str(cells[positions["loan_no"]]).strip() for _n, cells in body if positions["loan_no"] < len(cells)
+    }
     loans = Loan.objects.in_bulk(loan_nos, field_name="loan_no")
     if allowed_branch_ids is not None:
         loans = {number: loan for number, loan in loans.items() if loan.branch_id in allowed_branch_ids}
@@ -75,19 +78,34 @@ def repayments_import(
         reference = parse("reference", parsing.text, max_length=64)
         loan = loans.get(loan_no) if loan_no else None
         if loan_no and loan is None:
-            found.append(Issue(number, label["loan_no"], bilingual(_("Unknown loan number %(loan_no)s."), {"loan_no": loan_no})))
+            found.append(
+                Issue(
+                    number,
+                    label["loan_no"],
+                    bilingual(_("Unknown loan number %(loan_no)s."), {"loan_no": loan_no}),
+                )
+            )
         if reference:
             if reference in seen:
                 found.append(
                     Issue(
                         number,
                         label["reference"],
-                        bilingual(_("Reference %(ref)s appears twice in this file (first in row %(row)d)."), {"ref": reference, "row": seen[reference]}),
+                        bilingual(
+                            _("Reference %(ref)s appears twice in this file (first in row %(row)d)."),
+                            {"ref": reference, "row": seen[reference]},
+                        ),
                     )
                 )
             seen.setdefault(reference, number)
         if principal is not None and interest is not None and principal == 0 and interest == 0:
-            found.append(Issue(number, label["principal"], bilingual(_("A repayment needs a principal or an interest amount above zero."))))
+            found.append(
+                Issue(
+                    number,
+                    label["principal"],
+                    bilingual(_("A repayment needs a principal or an interest amount above zero.")),
+                )
+            )
         if found:
             result.errors.extend(found)
         else:
@@ -101,6 +119,8 @@ def repayments_import(
         progress("writing", len(body), len(body))
     recorded = already = 0
     with transaction.atomic():
+        with connection.cursor() as cursor:
+            history_context(cursor, {"source": "repayment_import", **(history or {})})
         for number, loan, paid_on, principal, interest, reference in checked:
             try:
                 _repayment, created = repayment_record(
@@ -131,5 +151,7 @@ def repayments_import(
 
 def _by_field(error: ValidationError):
     if hasattr(error, "error_dict"):
-        return [(field, [str(message) for message in messages]) for field, messages in error.message_dict.items()]
+        return [
+            (field, [str(message) for message in messages]) for field, messages in error.message_dict.items()
+        ]
     return [("", [str(message) for message in error.messages])]

@@ -24,7 +24,9 @@ def error_report_xlsx(batch) -> bytes:
         sheet = workbook.create_sheet(title=title)
         sheet.append([_("Row"), _("Column"), _("Reason")])
         for issue in issues:
-            sheet.append([issue["row"] or "", safe_cell(issue["column"]), safe_cell(reason_text(issue["reason"]))])
+            sheet.append(
+                [issue["row"] or "", safe_cell(issue["column"]), safe_cell(reason_text(issue["reason"]))]
+            )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -28,7 +28,14 @@ def _file(lines, headers=("借据号", "还款日期", "还款本金", "还款�
 def test_a_repayment_file_is_recorded_once(two_loans, tmp_path, capsys):
     first, second = two_loans
     path = tmp_path / "repay.csv"
-    path.write_bytes(_file([(first.loan_no, "2026-11-15", "1,000.00", "290.00", "LS001"), (second.loan_no, "2026/11/15", "500", "0", "LS002")]))
+    path.write_bytes(
+        _file(
+            [
+                (first.loan_no, "2026-11-15", "1,000.00", "290.00", "LS001"),
+                (second.loan_no, "2026/11/15", "500", "0", "LS002"),
+            ]
+        )
+    )
     call_command("import_repayments", str(path))
     assert "recorded 2" in capsys.readouterr().out
     first.refresh_from_db()
@@ -42,7 +49,10 @@ def test_a_repayment_file_is_recorded_once(two_loans, tmp_path, capsys):
 @time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC))
 def test_a_repayment_file_with_english_headers_imports(two_loans):
     first, _second = two_loans
-    data = _file([(first.loan_no, "2026-11-15", "100", "10", "EN1")], headers=("loan_no", "paid_on", "principal", "interest", "reference"))
+    data = _file(
+        [(first.loan_no, "2026-11-15", "100", "10", "EN1")],
+        headers=("loan_no", "paid_on", "principal", "interest", "reference"),
+    )
     assert repayments_import(data=data).summary["recorded"] == 1
 
 
@@ -72,7 +82,12 @@ def test_a_bad_repayment_file_changes_nothing_and_lists_every_error(two_loans, t
 @time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=dt.UTC))
 def test_a_repayment_refused_by_the_ledger_rolls_back_the_whole_file(two_loans):
     first, second = two_loans
-    data = _file([(first.loan_no, "2026-11-15", "1000", "10", "OK1"), (second.loan_no, "2026-11-15", "999999", "0", "BIG")])
+    data = _file(
+        [
+            (first.loan_no, "2026-11-15", "1000", "10", "OK1"),
+            (second.loan_no, "2026-11-15", "999999", "0", "BIG"),
+        ]
+    )
     result = repayments_import(data=data)
     assert result.rejected and result.errors[0].row == 3
     assert not Repayment.objects.exists()

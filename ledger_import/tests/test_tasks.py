@@ -13,10 +13,14 @@ from loans.models import Loan
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_an_uploaded_batch_is_imported_by_a_real_worker_and_runs_once(ledger_officers, branch_head, settings, tmp_path):
+def test_an_uploaded_batch_is_imported_by_a_real_worker_and_runs_once(
+    ledger_officers, branch_head, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        batch = batch_create(data=ledger_csv([ledger_row(), ledger_row()]), file_name="l.csv", uploaded_by=branch_head)
+        batch = batch_create(
+            data=ledger_csv([ledger_row(), ledger_row()]), file_name="l.csv", uploaded_by=branch_head
+        )
         # The batch was queued on commit; wait for the worker to finish it.
         result = process_batch.delay(batch.pk)  # a redelivery: must be skipped or harmless
         result.get(timeout=30)

@@ -24,7 +24,9 @@ def test_an_officer_cannot_open_the_upload_page(client_for, officer):
     assert client.get(reverse("import-list")).status_code == 403
 
 
-def test_the_branch_head_uploads_a_file_and_it_is_queued(client_for, branch_head, ledger_officers, monkeypatch):
+def test_the_branch_head_uploads_a_file_and_it_is_queued(
+    client_for, branch_head, ledger_officers, monkeypatch
+):
     queued = []
     monkeypatch.setattr("ledger_import.tasks.process_batch.delay", queued.append)
     client = client_for(branch_head)
@@ -54,7 +56,9 @@ def test_progress_endpoint_reports_counts(client_for, branch_head, branch):
     assert data["rows_done"] == 100 and data["progress"] == 45 and data["final"] is False
 
 
-def test_the_result_page_lists_errors_and_the_report_neutralises_formulas(client_for, branch_head, ledger_officers):
+def test_the_result_page_lists_errors_and_the_report_neutralises_formulas(
+    client_for, branch_head, ledger_officers
+):
     bad = ledger_row(客户名称="=HYPERLINK(1)", 证件号码="430424197501010010")
     batch = batch_create(data=ledger_csv([bad]), file_name="bad.csv", uploaded_by=branch_head, enqueue=False)
     batch_process(batch_id=batch.pk)
@@ -75,7 +79,9 @@ def test_the_branch_head_marks_missing_loans_settled(client_for, branch_head, le
     rows = [ledger_row(), ledger_row()]
     batch_process(batch_id=batch_create(data=ledger_csv(rows), file_name="a.csv", enqueue=False).pk)
     batch = batch_process(
-        batch_id=batch_create(data=ledger_csv(rows[:1]), file_name="b.csv", uploaded_by=branch_head, enqueue=False).pk
+        batch_id=batch_create(
+            data=ledger_csv(rows[:1]), file_name="b.csv", uploaded_by=branch_head, enqueue=False
+        ).pk
     )
     missing = batch.summary["missing"][0]
     client = client_for(branch_head)
@@ -86,11 +92,15 @@ def test_the_branch_head_marks_missing_loans_settled(client_for, branch_head, le
     assert Loan.objects.get(pk=missing["id"]).status == LoanStatus.SETTLED
 
 
-def test_a_branch_head_of_another_branch_cannot_settle(client_for, ledger_officers, branch_head, other_branch):
+def test_a_branch_head_of_another_branch_cannot_settle(
+    client_for, ledger_officers, branch_head, other_branch
+):
     rows = [ledger_row(), ledger_row()]
     batch_process(batch_id=batch_create(data=ledger_csv(rows), file_name="a.csv", enqueue=False).pk)
     batch = batch_process(
-        batch_id=batch_create(data=ledger_csv(rows[:1]), file_name="b.csv", uploaded_by=branch_head, enqueue=False).pk
+        batch_id=batch_create(
+            data=ledger_csv(rows[:1]), file_name="b.csv", uploaded_by=branch_head, enqueue=False
+        ).pk
     )
     stranger = make_staff(role=Role.BRANCH_HEAD, branch=other_branch, username="head2")
     response = client_for(stranger).post(reverse("import-settle", args=[batch.pk]), {"loan": ["1"]})

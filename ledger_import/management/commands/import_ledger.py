@@ -16,7 +16,9 @@ def print_batch(command: BaseCommand, batch) -> None:
         for issue in batch.errors:
             where = f"row {issue['row']} {issue['column']}" if issue["row"] else "file"
             command.stderr.write(f"error: {where}: {reason_text(issue['reason'])}")
-        raise CommandError(f"{batch.file_name}: {batch.get_status_display()}, {len(batch.errors)} errors; nothing changed.")
+        raise CommandError(
+            f"{batch.file_name}: {batch.get_status_display()}, {len(batch.errors)} errors; nothing changed."
+        )
     summary = batch.summary
     parts = ", ".join(
         f"{key.replace('_', ' ')} {summary[key]}"
