@@ -103,7 +103,7 @@ def repayments_import(
                 Issue(
                     number,
                     label["principal"],
-                    bilingual(_("A repayment needs a principal or an interest amount above zero.")),
+                    bilingual(_("Principal and interest are both zero.")),
                 )
             )
         if found:
