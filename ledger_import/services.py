@@ -194,6 +194,13 @@ _LOAN_SET = (
     ("property_project", "COALESCE(NULLIF(EXCLUDED.property_project, ''), loans_loan.property_project)"),
     ("developer", "COALESCE(NULLIF(EXCLUDED.developer, ''), loans_loan.developer)"),
     ("as_of", "EXCLUDED.as_of"),
+    # The core system is the record for money: a loan it still carries with a balance is not
+    # settled, one it shows at zero is. A write-off is the branch's decision and stays.
+    (
+        "status",
+        "CASE WHEN loans_loan.status = 'written_off' THEN loans_loan.status "
+        "WHEN EXCLUDED.balance = 0 THEN 'settled' ELSE 'active' END",
+    ),
 )
 _BORROWER_SET = (
     ("borrower_type", "EXCLUDED.borrower_type"),
@@ -223,7 +230,6 @@ def _loan_upsert_sql() -> str:
     columns = [
         "loan_no",
         *(column for column, _expression in _LOAN_SET),
-        "status",
         "created_at",
         "updated_at",
     ]
@@ -468,6 +474,10 @@ def batch_process(
     batch.errors = [issue.as_dict() for issue in result.errors]
     batch.warnings = [issue.as_dict() for issue in result.warnings]
     batch.summary = result.summary
+    branch_ids = result.summary.get("branch_ids") or []
+    if batch.branch_id is None and len(branch_ids) == 1:
+        # A command-line import of one branch's ledger shows in that branch's batch list.
+        batch.branch_id = branch_ids[0]
     batch.rows_total = max(result.rows_total, batch.rows_total)
     batch.rows_done = batch.rows_total
     batch.stage = "done"

@@ -18,6 +18,8 @@ def test_import_ledger_prints_progress_and_a_summary(tmp_path, ledger_officers, 
     call_command("import_ledger", str(path), "--as-of", "2026-10-31")
     assert "unchanged 2" in capsys.readouterr().out
     assert ImportBatch.objects.count() == 2
+    # A one-branch file run from the command line shows in that branch's batch list.
+    assert {batch.branch.code for batch in ImportBatch.objects.all()} == {"430424"}
 
 
 def test_import_ledger_exits_non_zero_and_prints_every_error(tmp_path, ledger_officers, capsys):

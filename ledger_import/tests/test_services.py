@@ -268,3 +268,13 @@ def test_a_branch_head_cannot_import_another_branchs_loans(ledger_officers, outs
     batch = batch_process(batch_id=batch.pk)
     assert batch.status == BatchStatus.REJECTED
     assert "430426" in batch.errors[0]["reason"]["en"]
+
+
+def test_a_loan_marked_settled_that_the_core_still_carries_is_active_again(ledger_officers):
+    row = ledger_row()
+    ledger_import(data=ledger_csv([row]))
+    Loan.objects.update(status=LoanStatus.SETTLED)
+    ledger_import(data=ledger_csv([{**row, "数据日期": "2026-11-27"}]))
+    assert Loan.objects.get().status == LoanStatus.ACTIVE
+    ledger_import(data=ledger_csv([{**row, "数据日期": "2026-11-28", "贷款余额": "0"}]))
+    assert Loan.objects.get().status == LoanStatus.SETTLED
