@@ -111,11 +111,11 @@ def iter_rows(data: bytes) -> Iterator[list]:
         yield from _xlsx_rows(data)
     else:
         text = decode_text(data)
-        try:
-            dialect = csv.Sniffer().sniff(text[:4096], delimiters=",\t;")
-        except csv.Error:
-            dialect = csv.excel
-        yield from csv.reader(io.StringIO(text, newline=""), dialect)
+        # The delimiter is whatever the header line uses most (Excel writes "," or, for
+        # "Unicode text", a tab); the header holds no quoted commas, unlike amount cells.
+        header = text.split("\n", 1)[0]
+        delimiter = max(",\t;", key=header.count)
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list]:

@@ -278,3 +278,9 @@ def test_a_loan_marked_settled_that_the_core_still_carries_is_active_again(ledge
     assert Loan.objects.get().status == LoanStatus.ACTIVE
     ledger_import(data=ledger_csv([{**row, "数据日期": "2026-11-28", "贷款余额": "0"}]))
     assert Loan.objects.get().status == LoanStatus.SETTLED
+
+
+def test_a_tab_separated_export_imports(ledger_officers):
+    data = ledger_csv([ledger_row()]).decode().replace(",", "\t").replace('"100\t000.00"', "100000.00")
+    result = ledger_import(data=data.encode("gb18030"))
+    assert not result.errors, result.errors
