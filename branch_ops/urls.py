@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("loans/", include("loans.urls")),
     path("api/v1/", include("loans.api_urls")),
+    path("imports/", include("ledger_import.urls")),
     path("collections/", include("loan_collections.urls")),
     path("api/v1/", include("loan_collections.api_urls")),
     path("compliance/", include("compliance.urls")),

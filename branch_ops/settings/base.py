@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "pghistory",
     # Our apps, in dependency order: seed_demo runs each app's demo.py in this order.
     "accounts",
+    # Before loans: its demo seed imports the demo ledger the loans demo builds on.
+    "ledger_import",
     "loans",
     "loan_collections",
     "compliance",
@@ -309,6 +311,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Several models have a "status" field with different choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "LoanStatusEnum": "loans.models.LoanStatus",
+        "RequiredActionStatusEnum": "post_loan.models.ActionStatus",
+    },
 }
 
 # --- Forms -----------------------------------------------------------------------------

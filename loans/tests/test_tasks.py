@@ -10,10 +10,14 @@ from loans.models import Loan
 from loans.tasks import recompute_delinquency
 
 
-def test_the_daily_recompute_is_scheduled_at_six():
-    entry = settings.CELERY_BEAT_SCHEDULE["recompute-delinquency"]
+def test_the_daily_recompute_runs_before_the_jobs_that_read_it():
+    schedule = settings.CELERY_BEAT_SCHEDULE
+    entry = schedule["recompute-delinquency"]
     assert entry["task"] == "loans.tasks.recompute_delinquency"
-    assert entry["schedule"].hour == {6} and entry["schedule"].minute == {0}
+    assert entry["schedule"].hour == {5} and entry["schedule"].minute == {0}
+    for later in ("generate-required-actions", "open-collection-cases"):
+        when = schedule[later]["schedule"]
+        assert (min(when.hour), min(when.minute)) > (5, 0)
 
 
 def test_schedules_are_built_for_changed_loans():

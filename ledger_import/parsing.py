@@ -1,0 +1,255 @@
+"""Reading spreadsheets and checking cells, with no database writes.
+
+Files come from the core banking system as .xlsx or .csv (UTF-8 with or without BOM, or
+GB18030/GBK, which is what Excel on a Chinese Windows desktop writes). The type is decided
+by the content, never by the file name. Every problem becomes an ``Issue`` naming the
+spreadsheet row (the header is row 1), the column as written in the file and a reason in
+Chinese and English, so a file is reported whole instead of stopping at the first error.
+"""
+
+import csv
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGES = ("zh-hans", "en")
+
+
+def bilingual(message, params: dict | None = None) -> dict[str, str]:
+    """The message rendered in every UI language: {"zh-hans": ..., "en": ...}."""
+    rendered = {}
+    for language in LANGUAGES:
+        with translation.override(language):
+            text = str(message)
+            rendered[language] = text % params if params else text
+    return rendered
+
+
+def reason_text(reason: dict[str, str]) -> str:
+    """The reason in the active language (Chinese unless English is active)."""
+    language = translation.get_language() or "zh-hans"
+    return reason.get("en" if language.startswith("en") else "zh-hans") or next(iter(reason.values()), "")
+
+
+@dataclass
+class Issue:
+    row: int  # spreadsheet row number; 0 for the file as a whole
+    column: str
+    reason: dict[str, str]
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "reason": self.reason}
+
+
+class FileRejected(Exception):
+    """The file cannot be read at all (not a spreadsheet, empty, missing columns)."""
+
+    def __init__(self, issues: list[Issue]):
+        super().__init__(issues)
+        self.issues = issues
+
+
+def file_issue(message, params=None) -> FileRejected:
+    return FileRejected([Issue(0, "", bilingual(message, params))])
+
+
+# --- File type and reading --------------------------------------------------------------
+
+XLSX = "xlsx"
+CSV = "csv"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def detect_format(data: bytes) -> str:
+    """ "xlsx" or "csv" from the bytes themselves; FileRejected for anything else."""
+    if not data or not data.strip():
+        raise file_issue(_("The file is empty."))
+    if data[:4] == b"PK\x03\x04":
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                if "xl/workbook.xml" in archive.namelist():
+                    return XLSX
+        except zipfile.BadZipFile:
+            pass
+        raise file_issue(_("The file is a ZIP archive but not an Excel workbook (.xlsx)."))
+    if data[:8] == _OLE_MAGIC:
+        raise file_issue(_("Old Excel files (.xls) are not accepted: save the file as .xlsx or .csv."))
+    if b"\x00" in data[:65536]:
+        raise file_issue(_("The file is not a spreadsheet (.xlsx or .csv)."))
+    decode_text(data)  # raises when it is not text either
+    return CSV
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM) first, else GB18030, a superset of GBK and GB2312."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise file_issue(
+            _("The file is not a spreadsheet: it is neither .xlsx nor text in UTF-8 or GBK.")
+        ) from None
+
+
+def iter_rows(data: bytes) -> Iterator[list]:
+    """The rows of the first sheet (or of the CSV), header first, as lists of cell values
+    (str for CSV; str, int, float, datetime or None for XLSX)."""
+    kind = detect_format(data)
+    if kind == XLSX:
+        yield from _xlsx_rows(data)
+    else:
+        text = decode_text(data)
+        # The delimiter is whatever the header line uses most (Excel writes "," or, for
+        # "Unicode text", a tab); the header holds no quoted commas, unlike amount cells.
+        header = text.split("\n", 1)[0]
+        delimiter = max(",\t;", key=header.count)
+        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
+        raise file_issue(_("The Excel workbook cannot be read; it may be damaged.")) from None
+    try:
+        sheet = workbook.worksheets[0]
+        for row in sheet.iter_rows(values_only=True):
+            yield list(row)
+    finally:
+        workbook.close()
+
+
+def is_blank(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def normalize_header(value) -> str:
+    text = "" if value is None else str(value)
+    text = text.replace("\ufeff", "").replace("（", "(").replace("）", ")").strip()
+    return re.sub(r"\s+", "", text).lower()
+
+
+# --- Cell parsers: each returns the value or raises CellError ----------------------------
+
+
+class CellError(Exception):
+    def __init__(self, message, params=None):
+        super().__init__(message)
+        self.message = message
+        self.params = params
+
+
+def text(value, *, max_length: int) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    result = str(value).strip()
+    if len(result) > max_length:
+        raise CellError(
+            _("At most %(max)d characters; this has %(count)d."), {"max": max_length, "count": len(result)}
+        )
+    return result
+
+
+_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+_GROUPED_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+TWO_PLACES = Decimal("0.01")
+
+
+def amount(value, *, places: int = 2) -> Decimal:
+    """Yuan as Decimal: never float arithmetic. Thousands separators allowed; at most
+    ``places`` decimals; never negative."""
+    if isinstance(value, bool):
+        raise CellError(_("Not a number: %(value)s."), {"value": value})
+    if isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, float):
+        # repr() gives the shortest text that round-trips: 1234.5, not 1234.49999...
+        number = Decimal(repr(value))
+    else:
+        raw = str(value).strip().replace("，", ",").replace(" ", "")
+        if raw.startswith("¥") or raw.startswith("￥"):
+            raw = raw[1:]
+        if _GROUPED_NUMBER.match(raw):
+            raw = raw.replace(",", "")
+        elif not _PLAIN_NUMBER.match(raw):
+            raise CellError(_("Not a number: %(value)s."), {"value": str(value).strip()})
+        try:
+            number = Decimal(raw)
+        except InvalidOperation:
+            raise CellError(_("Not a number: %(value)s."), {"value": str(value).strip()}) from None
+    if not number.is_finite():
+        raise CellError(_("Not a number: %(value)s."), {"value": value})
+    if number < 0:
+        raise CellError(_("Must not be negative (%(value)s)."), {"value": number})
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise CellError(
+            _("At most %(places)d decimal places (%(value)s)."), {"places": places, "value": number}
+        )
+    return number.quantize(Decimal(1).scaleb(-places))
+
+
+def whole_number(value) -> int:
+    if isinstance(value, bool):
+        raise CellError(_("Not a whole number: %(value)s."), {"value": value})
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        raw = str(value).strip()
+        if raw.endswith(".0"):
+            raw = raw[:-2]
+        if not re.fullmatch(r"-?\d+", raw):
+            raise CellError(_("Not a whole number: %(value)s."), {"value": raw})
+        number = int(raw)
+    if number < 0:
+        raise CellError(_("Must not be negative (%(value)s)."), {"value": number})
+    return number
+
+
+_EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, with the 1900 leap-year bug absorbed
+_DATE_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+
+
+def date(value) -> dt.date:
+    """YYYY-MM-DD, YYYY/MM/DD, an Excel date cell or an Excel serial day number."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return _from_serial(value)
+    raw = str(value).strip()
+    if " " in raw:
+        raw = raw.split(" ", 1)[0]
+    match = _DATE_TEXT.match(raw)
+    if match:
+        try:
+            return dt.date(int(match[1]), int(match[2]), int(match[3]))
+        except ValueError:
+            raise CellError(_("This date does not exist: %(value)s."), {"value": raw}) from None
+    if re.fullmatch(r"\d{5}(\.0+)?", raw):
+        return _from_serial(float(raw))
+    raise CellError(_("Not a date (use YYYY-MM-DD): %(value)s."), {"value": raw})
+
+
+def _from_serial(value: float) -> dt.date:
+    if not 1 <= value < 2958466:
+        raise CellError(_("Not a date (use YYYY-MM-DD): %(value)s."), {"value": value})
+    return _EXCEL_EPOCH + dt.timedelta(days=int(value))
