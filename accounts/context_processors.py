@@ -20,7 +20,7 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     role = role_of(user)
-    entries = []
+    entries, groups = [], {}
     for item in _all_nav_items():
         if item.roles is not None and role not in item.roles:
             continue
@@ -28,5 +28,14 @@ def navigation(request):
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        entries.append({"label": item.label, "url": url, "url_name": item.url_name})
-    return {"nav_items": entries, "staff_profile": profile_of(user), "user_role": role}
+        link = {"label": item.label, "url": url, "url_name": item.url_name, "children": []}
+        if item.group is None:
+            entries.append(link)
+            continue
+        if item.group not in groups:
+            groups[item.group] = {"label": item.group, "url": None, "url_name": None, "children": []}
+            entries.append(groups[item.group])
+        groups[item.group]["children"].append(link)
+    # Every link, flat, for pages that list them (home) and for tests.
+    flat = [child for entry in entries for child in (entry["children"] or [entry])]
+    return {"nav_entries": entries, "nav_items": flat, "staff_profile": profile_of(user), "user_role": role}

@@ -8,12 +8,25 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Role
 
 
+class NavGroup:
+    """Menus that gather several apps' entries, so the bar stays one line."""
+
+    LEDGER = _("Ledger")
+    ACTIONS = _("Post-loan actions")
+    COLLECTIONS = _("Collections")
+    COMPLIANCE = _("Compliance")
+    REPORTS = _("Reports")
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
     roles: frozenset[Role] | None = None
     order: int = 100
+    # Entries with a group appear in that group's drop-down menu, at the place of the
+    # group's first entry.
+    group: str | None = None
 
 
 NAV_ITEMS = [

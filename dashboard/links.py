@@ -1,8 +1,8 @@
 """Links from a figure to the list behind it.
 
-The loan list belongs to the loans app (URL name ``loan-list``, GET filters officer,
-product, class, bucket, q). It may not exist yet on every branch of the code: then the
-figures are shown without links instead of failing.
+The loan list belongs to the loans app (URL name ``loan-list``; GET filters officer,
+product, risk_class, bucket, group=npl|overdue, branch (code), q). Should that URL be
+missing, the figures are shown without links instead of failing.
 """
 
 from urllib.parse import urlencode

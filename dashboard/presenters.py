@@ -21,18 +21,17 @@ from dashboard.selectors import (
     summary,
     top_overdue_borrowers,
 )
-from loans.domain import NON_PERFORMING_CLASSES
 
 OFFICERS_SHOWN = 30
 
 
-def _chart_items(amounts: dict, labels: dict, link_key: str, officer_id) -> list[dict]:
+def _chart_items(amounts: dict, labels: dict, link_key: str, officer_id, branch_code) -> list[dict]:
     return [
         {
             "key": key,
             "name": str(label),
             "value": wan(amounts.get(key, ZERO)),
-            "url": loan_list_url(**{link_key: key, "officer": officer_id}),
+            "url": loan_list_url(**{link_key: key, "officer": officer_id, "branch": branch_code}),
         }
         for key, label in labels.items()
     ]
@@ -47,20 +46,20 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
     listed = ranked if len(scope.branch_ids) == 1 else ranked[:OFFICERS_SHOWN]
     names = officer_names(officer_id for officer_id, _f in listed)
     branches = branches_by_id(scope.branch_ids)
-    npl_classes = [int(c) for c in NON_PERFORMING_CLASSES]
+    # A drill-down from one branch's figures lists that branch's loans only.
+    only = branches.get(next(iter(scope.branch_ids))) if len(scope.branch_ids) == 1 else None
+    branch_code = only.code if only else None
     headline = {
         "balance": wan(total.balance),
-        "balance_url": loan_list_url(officer=officer),
+        "balance_url": loan_list_url(officer=officer, branch=branch_code),
         "base": wan(figures["balance_at_year_start"]),
         "change": wan(figures["change_since_year_start"]),
         "npl": wan(total.npl_balance),
-        "npl_url": loan_list_url(**{"class": npl_classes, "officer": officer}),
+        "npl_url": loan_list_url(group="npl", officer=officer, branch=branch_code),
         "npl_ratio": f"{total.npl_ratio * 100:.2f}",
         "zero_npl_years": figures["zero_npl_years"],
         "overdue": wan(total.overdue_balance),
-        "overdue_url": loan_list_url(
-            bucket=[key for key in BUCKET_LABELS if key != "current"], officer=officer
-        ),
+        "overdue_url": loan_list_url(group="overdue", officer=officer, branch=branch_code),
         "loan_count": total.loan_count,
     }
     months = balance_by_month(scope, portfolio)
@@ -71,7 +70,7 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
             "loans": f.loan_count,
             "npl": wan(f.npl_balance),
             "overdue": wan(f.overdue_balance),
-            "url": loan_list_url(officer=officer_id) if officer_id else None,
+            "url": loan_list_url(officer=officer_id, branch=branch_code) if officer_id else None,
         }
         for officer_id, f in listed
     ]
@@ -80,9 +79,9 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
         "labels": {"this_year": str(scope.as_of.year), "last_year": str(scope.as_of.year - 1)},
         "this_year": [wan(v) for v in months["this_year"]],
         "last_year": [wan(v) for v in months["last_year"]],
-        "classes": _chart_items(total.by_class, CLASS_LABELS, "class", officer),
-        "buckets": _chart_items(total.by_bucket, BUCKET_LABELS, "bucket", officer),
-        "products": _chart_items(total.by_product, PRODUCT_LABELS, "product", officer),
+        "classes": _chart_items(total.by_class, CLASS_LABELS, "risk_class", officer, branch_code),
+        "buckets": _chart_items(total.by_bucket, BUCKET_LABELS, "bucket", officer, branch_code),
+        "products": _chart_items(total.by_product, PRODUCT_LABELS, "product", officer, branch_code),
         "officers": by_officer[:OFFICERS_SHOWN],
     }
     overdue = []
@@ -98,7 +97,7 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
                     "overdue": wan(item["overdue"]),
                     "days": item["days"],
                     "loans": item["loans"],
-                    "url": loan_list_url(q=item["borrower__name"], officer=officer),
+                    "url": loan_list_url(q=item["borrower__name"], officer=officer, branch=branch_code),
                 }
             )
     comparison = []

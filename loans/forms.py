@@ -17,11 +17,22 @@ class LoanFilterForm(forms.Form):
         required=False,
     )
     bucket = forms.ChoiceField(label=_("Bucket"), choices=[("", "—")] + Bucket.choices, required=False)
+    # The dashboard's drill-downs: every non-performing loan, every overdue loan.
+    group = forms.ChoiceField(
+        label=_("Group"),
+        choices=[("", "—"), ("npl", _("Non-performing")), ("overdue", _("Overdue"))],
+        required=False,
+    )
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False, to_field_name="code")
     sort = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, officers, **kwargs):
+    def __init__(self, *args, officers, branches, several_branches: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["officer"].queryset = officers
+        self.fields["branch"].queryset = branches
+        if not several_branches:
+            # One branch in view: nothing to choose, but a link may still name it.
+            self.fields["branch"].widget = forms.HiddenInput()
         self.fields["officer"].label_from_instance = lambda user: getattr(
             getattr(user, "profile", None), "full_name", user.get_username()
         )

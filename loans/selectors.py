@@ -11,6 +11,7 @@ from accounts.access import (
     visible_branch_ids,
 )
 from accounts.masking import mask_id_number, mask_phone
+from loans.domain import NON_PERFORMING_CLASSES
 from loans.models import (
     Borrower,
     ChangeStatus,
@@ -52,6 +53,8 @@ def loans_filtered(
     risk_class: int | None = None,
     bucket: str = "",
     min_days_past_due: int | None = None,
+    group: str = "",
+    branch_id: int | None = None,
     q: str = "",
     sort: str = "",
 ) -> QuerySet[Loan]:
@@ -68,6 +71,12 @@ def loans_filtered(
         loans = loans.filter(bucket=bucket)
     if min_days_past_due:
         loans = loans.filter(days_past_due__gte=min_days_past_due)
+    if group == "npl":
+        loans = loans.filter(risk_class__in=NON_PERFORMING_CLASSES)
+    elif group == "overdue":
+        loans = loans.filter(days_past_due__gt=0)
+    if branch_id:
+        loans = loans.filter(branch_id=branch_id)
     q = (q or "").strip()
     if q:
         loans = loans.filter(

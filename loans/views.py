@@ -8,7 +8,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.access import Role, can_see_personal_data, has_role, role_required
+from accounts.access import (
+    Role,
+    can_see_personal_data,
+    has_role,
+    role_required,
+    visible_branch_ids,
+    visible_branches,
+)
 from loans import exports
 from loans.domain import is_non_performing
 from loans.forms import (
@@ -52,7 +59,12 @@ def _apply_errors(form, error: ValidationError) -> None:
 
 
 def _filtered_loans(request):
-    form = LoanFilterForm(request.GET or None, officers=officers_visible_to(request.user))
+    form = LoanFilterForm(
+        request.GET or None,
+        officers=officers_visible_to(request.user),
+        branches=visible_branches(request.user).order_by("code"),
+        several_branches=len(visible_branch_ids(request.user)) > 1,
+    )
     filters = form.cleaned_data if form.is_valid() else {}
     sort = filters.get("sort") or ""
     loans = loans_filtered(
@@ -61,6 +73,8 @@ def _filtered_loans(request):
         product=filters.get("product") or "",
         risk_class=filters.get("risk_class"),
         bucket=filters.get("bucket") or "",
+        group=filters.get("group") or "",
+        branch_id=filters["branch"].pk if filters.get("branch") else None,
         q=filters.get("q") or "",
         sort=sort if sort.lstrip("-") in LOAN_SORTS else "",
     )

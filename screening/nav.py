@@ -1,5 +1,5 @@
 from django.utils.translation import gettext_lazy as _
 
-from accounts.nav import NavItem
+from accounts.nav import NavGroup, NavItem
 
-NAV_ITEMS = [NavItem(_("Risk screening"), "screening-home", None, 40)]
+NAV_ITEMS = [NavItem(_("Risk screening"), "screening-home", None, 40, group=NavGroup.ACTIONS)]
