@@ -50,7 +50,7 @@ def sees_whole_branch(user) -> bool:
     return role_of(user) in WHOLE_BRANCH_ROLES
 
 
-def _descendant_ids(root_id: int, edges: Iterable[tuple[int, int | None]]) -> set[int]:
+def descendant_branch_ids(root_id: int, edges: Iterable[tuple[int, int | None]]) -> set[int]:
     children: dict[int | None, list[int]] = {}
     for branch_id, parent_id in edges:
         children.setdefault(parent_id, []).append(branch_id)
@@ -75,7 +75,7 @@ def visible_branch_ids(user) -> frozenset[int]:
             ids = {branch_id for branch_id, _ in edges}
         else:
             profile = profile_of(user)
-            ids = _descendant_ids(profile.branch_id, edges) if profile else set()
+            ids = descendant_branch_ids(profile.branch_id, edges) if profile else set()
         user._branch_ops_branch_ids = frozenset(ids)
     return user._branch_ops_branch_ids
 

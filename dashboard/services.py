@@ -179,9 +179,9 @@ def snapshot_import_csv(*, data: bytes, allowed_branch_ids) -> int:
 
 
 def _branch_and_below(branch_id: int) -> frozenset[int]:
-    from accounts.access import _descendant_ids
+    from accounts.access import descendant_branch_ids
 
-    return frozenset(_descendant_ids(branch_id, Branch.objects.values_list("id", "parent_id")))
+    return frozenset(descendant_branch_ids(branch_id, Branch.objects.values_list("id", "parent_id")))
 
 
 def monthly_report_generate(*, branch_id: int, month: dt.date, email: bool = True) -> MonthlyReport:

@@ -135,8 +135,50 @@ def ledger_import(
         result.errors.extend(rejected.issues)
         return result
     result.warnings.extend(warnings)
+    result.warnings.extend(_industry_policy_warnings(checked.rows))
     result.summary = summary
     return result
+
+
+INDUSTRY_WARNINGS_LISTED = 1000
+
+
+def _industry_policy_warnings(rows: list[tuple]) -> list[Issue]:
+    """Rows whose borrower is in a restricted or prohibited industry (screening's industry
+    policy by GB/T 4754 code): the import report flags them for strict review."""
+    from screening.models import PolicyLevel
+    from screening.selectors import industry_policy_for
+
+    row_no_at = ledger.ROW_FIELDS.index("row_no")
+    code_at = ledger.ROW_FIELDS.index("industry_code")
+    codes = {row[code_at] for row in rows if row[code_at]}
+    flagged = {code: policy for code, policy in industry_policy_for(codes).items() if policy.is_flagged}
+    issues = []
+    hits = [row for row in rows if row[code_at] in flagged]
+    for row in hits[:INDUSTRY_WARNINGS_LISTED]:
+        policy = flagged[row[code_at]]
+        issues.append(
+            Issue(
+                row[row_no_at],
+                "行业代码",
+                bilingual(
+                    _("Industry %(code)s (%(name)s) is %(level)s under the industry policy: strict review."),
+                    {"code": row[code_at], "name": policy.name, "level": PolicyLevel(policy.level).label},
+                ),
+            )
+        )
+    if len(hits) > INDUSTRY_WARNINGS_LISTED:
+        issues.append(
+            Issue(
+                0,
+                "行业代码",
+                bilingual(
+                    _("%(count)d rows in all are in restricted or prohibited industries."),
+                    {"count": len(hits)},
+                ),
+            )
+        )
+    return issues
 
 
 def history_context(cursor, metadata: dict) -> None:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
-from accounts.access import _descendant_ids
+from accounts.access import descendant_branch_ids
 from accounts.masking import mask_phone
 from accounts.models import Branch, Role, StaffProfile
 from loan_collections.models import OPEN_STAGES, CollectionCase, PromiseStatus, PromiseToPay, Stage
@@ -157,7 +157,7 @@ def reminders_send(*, day: dt.date, branch_ids: list[int] | None = None) -> dict
     if pending_heads:
         edges = list(Branch.objects.values_list("id", "parent_id"))
         for head in pending_heads:
-            branch_set = _descendant_ids(head.branch_id, edges)
+            branch_set = descendant_branch_ids(head.branch_id, edges)
             rows = [
                 {
                     "officer": profile.full_name,

@@ -198,11 +198,22 @@ def _loan_detail_page(request, loan_no: str, *, revealed: bool = False, status: 
             "changes": changes,
             "pending": next((change for change in changes if change.status == "pending"), None),
             "history": loan_history(loan),
+            "industry_policy": _industry_policy(loan.borrower.industry_code),
             "may_act": has_role(request.user, Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN),
             "today": timezone.localdate(),
         },
         status=status,
     )
+
+
+def _industry_policy(code: str):
+    """The screening policy of the borrower's industry (restricted / prohibited are flagged
+    on the page). Screening builds on the ledger, so it is imported here, not at the top."""
+    if not code:
+        return None
+    from screening.selectors import industry_policy_for
+
+    return industry_policy_for({code}).get(code)
 
 
 def loan_detail(request, loan_no):
@@ -332,6 +343,7 @@ def _borrower_page(request, pk, *, revealed=False):
             "shown_phone": shown_phone,
             "revealed": revealed,
             "may_reveal": can_see_personal_data(request.user, officer_id=borrower.officer_id),
+            "industry_policy": _industry_policy(borrower.industry_code),
             "loans": loans,
         },
     )

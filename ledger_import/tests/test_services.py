@@ -284,3 +284,18 @@ def test_a_tab_separated_export_imports(ledger_officers):
     data = ledger_csv([ledger_row()]).decode().replace(",", "\t").replace('"100\t000.00"', "100000.00")
     result = ledger_import(data=data.encode("gb18030"))
     assert not result.errors, result.errors
+
+
+def test_import_report_flags_rows_in_a_restricted_industry(ledger_officers):
+    from screening.models import IndustryPolicy, PolicyLevel
+
+    IndustryPolicy.objects.update_or_create(
+        code="C26", defaults={"name": "化学原料和化学制品制造业", "level": PolicyLevel.RESTRICTED}
+    )
+    rows = [ledger_row(), ledger_row(corporate=True, 管户客户经理工号="K0002")]
+    result = ledger_import(data=ledger_csv(rows))
+    assert not result.errors
+    flagged = [issue for issue in result.warnings if issue.column == "行业代码"]
+    assert [issue.row for issue in flagged] == [3]
+    with translation.override("zh-hans"):
+        assert "须从严审查" in reason_text(flagged[0].reason)

@@ -125,3 +125,19 @@ def test_branch_head_adds_an_industry_policy_with_a_bad_code_refused(client_for,
         reverse("industry-policy-create"), {"code": "c2614", "name": "x", "level": "restricted"}
     )
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_loan_and_borrower_pages_flag_a_restricted_industry(client_for, officer, branch):
+    from loans.factories import BorrowerFactory, LoanFactory
+    from screening.models import IndustryPolicy, PolicyLevel
+
+    IndustryPolicy.objects.update_or_create(
+        code="C26", defaults={"name": "化学原料和化学制品制造业", "level": PolicyLevel.RESTRICTED}
+    )
+    borrower = BorrowerFactory(corporate=True, branch=branch, officer=officer, industry_code="C2614")
+    loan = LoanFactory(borrower=borrower)
+    client = client_for(officer)
+    for url in (reverse("loan-detail", args=[loan.loan_no]), reverse("borrower-detail", args=[borrower.pk])):
+        content = client.get(url).content.decode()
+        assert "C26 化学原料和化学制品制造业" in content, url
