@@ -169,7 +169,12 @@ MAX_UPLOAD_SIZE = env.int("MAX_UPLOAD_SIZE", default=50 * 1024 * 1024)
 
 # --- Email -----------------------------------------------------------------------------
 # Default: every email is written as a file under var/mail, where a user can read it.
-vars().update(env.email_url("EMAIL_URL", default=f"filemail://{VAR_DIR / 'mail'}"))
+if env.str("EMAIL_URL", default=""):
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    # (Not via a filemail:// URL: django-environ drops the leading "/" of its path.)
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="贷后管理系统 <branch-ops@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Where staff reach the application: links in emails (e.g. to the monthly report) start with it.

@@ -37,3 +37,18 @@ def test_production_settings_pass_check_deploy():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_local_run_writes_emails_as_files_under_var_mail():
+    result = _run(
+        [
+            "manage.py",
+            "shell",
+            "-c",
+            "from django.conf import settings as s; print(s.EMAIL_BACKEND, s.EMAIL_FILE_PATH)",
+        ],
+        {"DJANGO_SETTINGS_MODULE": "branch_ops.settings.local", "DATABASE_URL": "postgres://x@127.0.0.1/x"},
+    )
+    backend, path = result.stdout.split()[-2:]
+    assert backend == "django.core.mail.backends.filebased.EmailBackend"
+    assert path == str(ROOT / "var" / "mail")
