@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import Role, has_role, profile_of, role_required, visible_branch_ids, visible_branches
 from accounts.selectors import staff_visible_to
+from branch_ops.forms import add_service_errors
 from compliance import exports, selectors, services
 from compliance.forms import (
     AppealForm,
@@ -35,15 +36,6 @@ MANAGERS = (Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN)
 
 def _is_manager(user) -> bool:
     return has_role(user, *MANAGERS)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form (field errors where the field exists)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _message_errors(request, error: ValidationError) -> None:
@@ -109,7 +101,7 @@ def regulation_create(request):
                 branches=form.cleaned_data["applies_to_branches"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Regulation published; staff have been asked to acknowledge it."))
             return redirect("compliance-regulation", pk=regulation.pk)
@@ -130,7 +122,7 @@ def regulation_edit(request, pk):
                 branches=form.cleaned_data["applies_to_branches"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Regulation saved."))
             return redirect("compliance-regulation", pk=regulation.pk)
@@ -256,7 +248,7 @@ def session_create(request):
                 materials=data["materials"] or None,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Session created with the branch's staff on its roll."))
             return redirect("compliance-session", pk=session.pk)
@@ -282,7 +274,7 @@ def session_edit(request, pk):
         try:
             services.training_session_update(session=session, **fields)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Session saved."))
             return redirect("compliance-session", pk=session.pk)
@@ -306,7 +298,7 @@ def session_attendance(request, pk):
         try:
             services.attendance_record_many(session=session, entries=entries)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Attendance saved."))
             return redirect("compliance-session", pk=session.pk)
@@ -365,7 +357,7 @@ def meeting_problem_create(request, pk):
                 due_on=form.cleaned_data["due_on"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Problem recorded."))
             return redirect("compliance-session", pk=session.pk)
@@ -381,7 +373,7 @@ def problem_resolve(request, pk):
         try:
             services.meeting_problem_resolve(problem=problem, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Problem resolved."))
             return redirect("compliance-session", pk=problem.meeting_id)
@@ -430,7 +422,7 @@ def question_create(request):
                 topic=form.cleaned_data["topic"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Question added to the bank."))
             return redirect("compliance-questions")
@@ -468,7 +460,7 @@ def test_create(request):
                 pass_mark=form.cleaned_data["pass_mark"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Test created."))
             return redirect("compliance-test", pk=test.pk)
@@ -517,7 +509,7 @@ def attempt_detail(request, pk):
         try:
             attempt = services.attempt_submit(attempt=attempt, answers=form.answers())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -590,7 +582,7 @@ def violation_create(request):
                 score_deduction=data["score_deduction"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Violation recorded."))
             return redirect("compliance-violation", pk=violation.pk)

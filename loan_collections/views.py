@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import Role, can_see_personal_data, profile_of, role_required
 from accounts.masking import mask_phone
+from branch_ops.forms import add_service_errors
 from loan_collections import selectors, services
 from loan_collections.contact_policy import day_status
 from loan_collections.forms import (
@@ -26,14 +27,6 @@ from loan_collections.forms import (
 )
 from loan_collections.models import OPEN_STAGES, CollectionCase, PlanMeasure
 from loans.selectors import borrowers_visible_to, loans_visible_to
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _branch_id(user):
@@ -95,7 +88,7 @@ def case_open(request):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Collection case opened."))
             return redirect("collections-case", pk=case.pk)
@@ -114,7 +107,7 @@ def case_move(request, pk):
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Case moved."))
             return redirect("collections-case", pk=case.pk)
@@ -132,7 +125,7 @@ def contact_create(request, pk):
         try:
             services.contact_log(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Contact logged."))
             return redirect("collections-case", pk=case.pk)
@@ -150,7 +143,7 @@ def plan_create(request, pk):
         try:
             services.plan_create(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Plan saved."))
             return redirect("collections-case", pk=case.pk)
@@ -166,7 +159,7 @@ def measure_add(request, pk):
         try:
             services.plan_measure_add(plan=plan, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Measure added."))
             return (
@@ -184,7 +177,7 @@ def legal_create(request, pk):
         try:
             services.legal_action_record(case=case, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Lawsuit recorded."))
             return redirect("collections-case", pk=case.pk)
@@ -203,7 +196,7 @@ def legal_update(request, pk):
         try:
             services.legal_action_update(action=action, by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Lawsuit updated."))
             return redirect("collections-case", pk=action.case_id)
@@ -219,7 +212,7 @@ def overdue_cause(request, loan_pk):
                 loan=loan, by=request.user, on=timezone.localdate(), **form.cleaned_data
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Cause recorded."))
             case = CollectionCase.objects.filter(borrower_id=loan.borrower_id, stage__in=OPEN_STAGES).first()
@@ -264,7 +257,7 @@ def settings_edit(request):
         try:
             services.collection_settings_save(branch=profile.branch, by=request.user, **fields)
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Collection rules saved."))
             return redirect("collections-settings")

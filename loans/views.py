@@ -16,6 +16,7 @@ from accounts.access import (
     visible_branch_ids,
     visible_branches,
 )
+from branch_ops.forms import add_service_errors
 from loans import exports
 from loans.domain import is_non_performing
 from loans.forms import (
@@ -48,14 +49,6 @@ from loans.services import (
 )
 
 PAGE_SIZE = 50
-
-
-def _apply_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _filtered_loans(request):
@@ -247,7 +240,7 @@ def repayment_create(request, loan_no):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             if created:
                 messages.success(request, _("Repayment recorded."))
@@ -270,7 +263,7 @@ def classification_create(request, loan_no):
                 proposed_by=request.user,
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             if change.status == "pending":
                 messages.success(request, _("Proposal sent to the branch head for approval."))
@@ -301,7 +294,7 @@ def classification_decision(request, pk):
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Decision recorded."))
             return redirect("classification-pending")

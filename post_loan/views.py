@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import Role, role_required, visible_branch_ids
+from branch_ops.forms import add_service_errors
 from loans.selectors import loans_visible_to
 from post_loan.domain import month_bounds
 from post_loan.forms import (
@@ -43,14 +44,6 @@ from post_loan.services import (
 
 HEAD_ROLES = (Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN)
 EDIT_ROLES = (Role.BRANCH_HEAD, Role.ADMIN)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _staff_in_scope(user):
@@ -96,7 +89,7 @@ def action_detail(request, pk):
             try:
                 required_action_complete(action=action, user=request.user, **form.service_kwargs())
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The action is recorded as done."))
                 return redirect("action-detail", pk=action.pk)
@@ -194,7 +187,7 @@ def action_create(request, loan_id):
         try:
             action, created = required_action_create(loan=loan, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if created:
                 messages.success(request, _("The action is added."))
@@ -269,7 +262,7 @@ def template_edit(request, pk=None):
         try:
             action_template_save(template=form.instance, user=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Template saved."))
             return redirect("action-template-list")

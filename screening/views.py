@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import Role, has_role, role_required, visible_branch_ids
+from branch_ops.forms import add_service_errors
 from loans.selectors import borrowers_visible_to, loans_visible_to
 from screening.forms import (
     FaceSigningForm,
@@ -41,14 +42,6 @@ HEAD_ROLES = (Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN)
 EDIT_ROLES = (Role.BRANCH_HEAD, Role.ADMIN)
 
 
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def overview(request):
     user = request.user
     return render(
@@ -75,7 +68,7 @@ def policy_edit(request, pk=None):
         try:
             industry_policy_save(policy=form.instance, user=request.user)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Industry policy saved."))
             return redirect("industry-policy-list")
@@ -121,7 +114,7 @@ def signal_create(request, borrower_id):
         try:
             signal = signal_raise(borrower=borrower, loan=loan, raised_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Signal raised; an on-site verification action was created."))
             return redirect("signal-detail", pk=signal.pk)
@@ -175,7 +168,7 @@ def face_signing_create(request, loan_id):
         try:
             face_signing_record(loan=loan, recorded_by=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Face-signing record saved."))
             return redirect("face-signing-list")
@@ -213,7 +206,7 @@ def receipt_list(request):
             try:
                 down_payment_receipt_record(loan=loan, recorded_by=request.user, **data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Receipt recorded."))
                 return redirect("receipt-list")
