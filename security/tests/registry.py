@@ -15,6 +15,7 @@ Three shapes:
 """
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -22,6 +23,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+_serial = itertools.count(1)
 OK_GET = (200,)
 OK_POST = (200, 302)
 
@@ -203,7 +205,7 @@ def legal_pk(p):
         case=_case(p),
         filed_on=dt.date(2026, 11, 1),
         court="衡东县人民法院",
-        court_case_no="(2026)湘0424民初1号",
+        court_case_no=f"(2026)湘0424民初{next(_serial)}号",
         claim_amount=Decimal("80000.00"),
         documents=ContentFile(b"%PDF-1.4 claim", name="claim.pdf"),
         recorded_by=p.officer,
