@@ -2,6 +2,7 @@
 search strings are harmless."""
 
 import importlib
+import importlib.util
 from dataclasses import dataclass, field
 
 import pytest
@@ -97,22 +98,18 @@ NOT_ECHOED = {
 
 
 def project_forms() -> dict[str, type]:
-    """Every Form/ModelForm class defined in the project's own apps."""
-    for config in apps.get_app_configs():
-        if not config.path.startswith(str(apps.get_app_config("accounts").path).rsplit("/", 1)[0]):
-            continue
-        try:
-            importlib.import_module(f"{config.name}.forms")
-        except ModuleNotFoundError:
-            pass
+    """Every Form/ModelForm class defined in a ``forms`` module of the project's own apps."""
+    own = {config.name for config in apps.get_app_configs() if not config.name.startswith("django.")}
+    for name in own:
+        if importlib.util.find_spec(f"{name}.forms"):
+            importlib.import_module(f"{name}.forms")
     found, stack = {}, [forms.BaseForm]
     while stack:
         for sub in stack.pop().__subclasses__():
             stack.append(sub)
-            module = sub.__module__
-            if module.split(".")[0] in {c.name for c in apps.get_app_configs()} and ".forms" in module:
-                if not module.startswith(("django.", "crispy")):
-                    found[f"{module}.{sub.__name__}"] = sub
+            app, _, rest = sub.__module__.partition(".")
+            if app in own and rest == "forms":
+                found[f"{sub.__module__}.{sub.__name__}"] = sub
     return found
 
 
