@@ -99,7 +99,7 @@ NOT_ECHOED = {
 
 def project_forms() -> dict[str, type]:
     """Every Form/ModelForm class defined in a ``forms`` module of the project's own apps."""
-    own = {config.name for config in apps.get_app_configs() if not config.name.startswith("django.")}
+    own = {config.name for config in apps.get_app_configs() if "site-packages" not in config.path}
     for name in own:
         if importlib.util.find_spec(f"{name}.forms"):
             importlib.import_module(f"{name}.forms")
