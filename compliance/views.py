@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -204,7 +205,13 @@ def acknowledgement_confirm(request, pk):
     messages.success(
         request, _("Thank you: you confirmed you studied “%(title)s”.") % {"title": ack.regulation.title}
     )
-    return redirect(request.POST.get("next") or "compliance-acknowledgements")
+    # Back to the page the button was on, never to another site (open redirect).
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "compliance-acknowledgements"
+    return redirect(target)
 
 
 # --- Training sessions and morning meetings ----------------------------------------------

@@ -225,3 +225,29 @@ def test_sql_like_search_strings_match_literally(
         if response["Content-Type"].startswith("text/html"):
             assert "张三丰" not in response.content.decode(), (url_name, term)
     assert "张三丰" in client.get(reverse("loan-list"), {"q": "三丰"}).content.decode()
+
+
+# --- open redirects ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"]
+)
+def test_the_acknowledgement_button_never_redirects_off_site(client, people, target):
+    kwargs = r.acknowledgement_pk(people)
+    client.force_login(people.officer)
+    response = client.post(reverse("compliance-acknowledgement-confirm", kwargs=kwargs), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("compliance-acknowledgements")
+
+
+def test_every_redirect_to_a_user_supplied_next_is_checked():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    for views in root.glob("*/views.py"):
+        text = views.read_text()
+        if re.search(r"\.(GET|POST)\.get\(\s*[\"']next[\"']", text):
+            assert "url_has_allowed_host_and_scheme" in text, views
