@@ -13,6 +13,7 @@ from loan_collections.models import CollectionCase
 from loan_collections.reminders import reminders_send
 from loans.factories import BorrowerFactory, ScheduleLineFactory
 from notifications.models import OutgoingEmail
+from post_loan.factories import RequiredActionFactory
 
 PHONE = "13912345678"
 
@@ -55,6 +56,15 @@ def _pages(borrower):
         reverse("collections-worklist"),
         reverse("dashboard"),
         reverse("collections-case", args=[case.pk]),
+        reverse("collections-targets"),
+        reverse("actions-worklist"),
+        reverse("action-list"),
+        reverse("action-detail", args=[RequiredActionFactory(loan=loan).pk]),
+        reverse("screening-home"),
+        reverse("industry-flagged"),
+        reverse("signal-list"),
+        reverse("face-signing-list"),
+        reverse("receipt-list"),
     ]
 
 
@@ -100,3 +110,13 @@ def test_reminder_emails_carry_masked_phones_only(officer, branch_head, borrower
         for body in (email.subject, email.body_text, email.body_html):
             assert PHONE not in body and borrower.id_number not in body
     assert any(mask_phone(PHONE) in email.body_text for email in emails)
+
+
+def test_another_officer_never_sees_the_borrowers_personal_data(client_for, other_officer, borrower):
+    client = client_for(other_officer)
+    for url in _pages(borrower):
+        response = client.get(url)
+        assert response.status_code in (200, 404), url
+        text = _text(response)
+        assert borrower.id_number not in text and PHONE not in text, url
+        assert mask_id_number(borrower.id_number) not in text, url  # not even masked: not theirs
