@@ -277,7 +277,7 @@ def _test(p):
     return KnowledgeTest.objects.create(branch=p.branch, title="应知应会")
 
 
-def test_pk(p):
+def knowledge_test_pk(p):
     return {"pk": _test(p).pk}
 
 
@@ -334,7 +334,9 @@ def signal_pk(p):
 def import_batch(p):
     from ledger_import.factories import ImportBatchFactory
 
-    return {"pk": ImportBatchFactory(branch=p.branch, uploaded_by=p.branch_head).pk}
+    issue = {"row": 2, "column": "借据号", "reason": {"en": "Required.", "zh_Hans": "必填。"}}
+    batch = ImportBatchFactory(branch=p.branch, uploaded_by=p.branch_head, status="rejected", errors=[issue])
+    return {"pk": batch.pk}
 
 
 def monthly_report(p):
@@ -400,8 +402,8 @@ REGISTRY: dict[str, Spec] = {
     "compliance-meeting-minutes": head_only(session_pk, method="post"),
     "compliance-problem-create": head_only(session_pk),
     "compliance-problem-resolve": officer_owned(problem_pk),
-    "compliance-test": branch_shared(test_pk),
-    "compliance-test-start": branch_shared(test_pk, method="post"),
+    "compliance-test": branch_shared(knowledge_test_pk),
+    "compliance-test-start": branch_shared(knowledge_test_pk, method="post"),
     "compliance-attempt": officer_owned(attempt_pk),
     "compliance-violation": officer_owned(violation_pk),
     "compliance-violation-approve": head_only(violation_pk, method="post"),
@@ -417,7 +419,7 @@ REGISTRY: dict[str, Spec] = {
     # ledger import (branch head and administrator only)
     "import-detail": head_only(import_batch),
     "import-progress": head_only(import_batch),
-    "import-errors": head_only(import_batch, ok=(200, 404)),
+    "import-errors": head_only(import_batch),
     "import-settle": head_only(import_batch, method="post"),
     # dashboard
     "dashboard-report-file": head_only(monthly_report),
