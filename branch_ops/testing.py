@@ -64,3 +64,8 @@ def iter_endpoints() -> list[Endpoint]:
 
     walk(get_resolver().url_patterns, "")
     return found
+
+
+def endpoints_with_arguments() -> list[Endpoint]:
+    """The URL patterns that take an argument (an object's key): each needs a scoping test."""
+    return [endpoint for endpoint in iter_endpoints() if resolve(endpoint.path).captured_kwargs]

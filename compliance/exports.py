@@ -9,7 +9,7 @@ from openpyxl.styles import Font, PatternFill
 
 # A cell starting with one of these would be read by Excel as a formula (CSV/formula
 # injection): it is written as text with a leading apostrophe.
-FORMULA_PREFIXES = ("=", "+", "-", "@")
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 BEHIND_FILL = PatternFill("solid", fgColor="F8D7DA")
 
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("regulations/", views.regulation_list, name="compliance-regulations"),
     path("regulations/new/", views.regulation_create, name="compliance-regulation-create"),
     path("regulations/<int:pk>/", views.regulation_detail, name="compliance-regulation"),
+    path("regulations/<int:pk>/document/", views.regulation_document, name="compliance-regulation-document"),
     path("regulations/<int:pk>/edit/", views.regulation_edit, name="compliance-regulation-edit"),
     path("regulations/<int:pk>/revise/", views.regulation_revise, name="compliance-regulation-revise"),
     path("acknowledgements/", views.acknowledgement_list, name="compliance-acknowledgements"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("sessions/", views.session_list, name="compliance-sessions"),
     path("sessions/new/", views.session_create, name="compliance-session-create"),
     path("sessions/<int:pk>/", views.session_detail, name="compliance-session"),
+    path("sessions/<int:pk>/materials/", views.session_materials, name="compliance-session-materials"),
     path("sessions/<int:pk>/edit/", views.session_edit, name="compliance-session-edit"),
     path("sessions/<int:pk>/attendance/", views.session_attendance, name="compliance-session-attendance"),
     path(

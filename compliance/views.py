@@ -2,9 +2,10 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -77,6 +78,26 @@ def regulation_detail(request, pk):
             "revise_form": RegulationReviseForm(),
         },
     )
+
+
+def _download(field):
+    """An uploaded file, served only after the view has checked the user may see its record
+    (uploads are never served straight from MEDIA_URL)."""
+    if not field:
+        raise Http404
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+
+
+def regulation_document(request, pk):
+    return _download(get_object_or_404(selectors.regulations_visible_to(request.user), pk=pk).document)
+
+
+def session_materials(request, pk):
+    return _download(get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk).materials)
 
 
 def _regulation_form(request, instance=None):
@@ -176,7 +197,13 @@ def acknowledgement_confirm(request, pk):
     messages.success(
         request, _("Thank you: you confirmed you studied “%(title)s”.") % {"title": ack.regulation.title}
     )
-    return redirect(request.POST.get("next") or "compliance-acknowledgements")
+    # Back to the page the button was on, never to another site (open redirect).
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "compliance-acknowledgements"
+    return redirect(target)
 
 
 # --- Training sessions and morning meetings ----------------------------------------------

@@ -21,6 +21,8 @@ class SnapshotImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.MAX_UPLOAD_SIZE:
             raise forms.ValidationError(_("The file is too large."))
+        if not (upload.name or "").lower().endswith(".csv"):
+            raise forms.ValidationError(_("Upload a .csv file."))
         return upload
 
 

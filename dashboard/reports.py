@@ -153,11 +153,18 @@ def report_data(scope: DashboardScope, *, branch, month: dt.date) -> dict:
     }
 
 
+# A cell starting with one of these is read as a formula by Excel (CSV/formula injection):
+# borrower and branch names come from the ledger file, so text cells get a leading apostrophe.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value):
     if isinstance(value, dt.date):
         return value.isoformat()
     if value is None:
         return "—"
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
     return value
 
 
@@ -168,11 +175,11 @@ def report_workbook(data: dict) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Headline")[:31]
-    sheet.append([f"{data['title']} · {data['branch']} · {data['month']:%Y-%m}"])
+    sheet.append([_cell(f"{data['title']} · {data['branch']} · {data['month']:%Y-%m}")])
     sheet["A1"].font = Font(bold=True, size=14)
     sheet.append([_("Figures as of"), data["figures_date"].isoformat()])
     for label, value in data["headline"]:
-        sheet.append([str(label), _cell(value)])
+        sheet.append([_cell(str(label)), _cell(value)])
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 20
     used = {sheet.title}
@@ -182,9 +189,9 @@ def report_workbook(data: dict) -> bytes:
             title = f"{title[:25]}{index}"
         used.add(title)
         tab = book.create_sheet(title)
-        tab.append([str(table.title)])
+        tab.append([_cell(str(table.title))])
         tab["A1"].font = Font(bold=True)
-        tab.append([str(h) for h in table.headers])
+        tab.append([_cell(str(h)) for h in table.headers])
         for cell in tab[2]:
             cell.font = Font(bold=True)
         for row in table.rows:

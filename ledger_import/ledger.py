@@ -282,7 +282,7 @@ class RowChecker:
         matures_on = parse("matures_on", parsing.date, required=True)
         principal = parse("principal", parsing.amount, required=True)
         balance = parse("balance", parsing.amount, required=True)
-        rate = parse("annual_rate_pct", parsing.amount, required=True, places=4)
+        rate = parse("annual_rate_pct", parsing.amount, required=True, places=4, max_digits=7)
         method = self.choice(cells, "repayment_method", METHODS, fail, required=True)
         repayment_day = parse("repayment_day", parsing.whole_number)
         overdue_principal = parse("overdue_principal", parsing.amount, default=Decimal("0.00"))

@@ -171,9 +171,10 @@ _GROUPED_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 TWO_PLACES = Decimal("0.01")
 
 
-def amount(value, *, places: int = 2) -> Decimal:
+def amount(value, *, places: int = 2, max_digits: int = 16) -> Decimal:
     """Yuan as Decimal: never float arithmetic. Thousands separators allowed; at most
-    ``places`` decimals; never negative."""
+    ``places`` decimals; never negative; at most ``max_digits`` digits in all (the column's
+    size in the database: a larger number would fail the write, not the check)."""
     if isinstance(value, bool):
         raise CellError(_("Not a number: %(value)s."), {"value": value})
     if isinstance(value, int):
@@ -197,6 +198,8 @@ def amount(value, *, places: int = 2) -> Decimal:
         raise CellError(_("Not a number: %(value)s."), {"value": value})
     if number < 0:
         raise CellError(_("Must not be negative (%(value)s)."), {"value": number})
+    if number and number.adjusted() >= max_digits - places:
+        raise CellError(_("Too large: %(value)s."), {"value": str(value).strip()})
     if number != number.quantize(Decimal(1).scaleb(-places)):
         raise CellError(
             _("At most %(places)d decimal places (%(value)s)."), {"places": places, "value": number}

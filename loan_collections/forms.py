@@ -1,3 +1,5 @@
+from pathlib import PurePath
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -79,10 +81,19 @@ class MeasureForm(forms.Form):
         self.fields["owner"].label_from_instance = lambda user: user.profile.full_name
 
 
+# Court papers: scans, PDF, Word and Excel.
+LEGAL_DOCUMENT_EXTENSIONS = frozenset({".pdf", ".jpg", ".jpeg", ".png", ".doc", ".docx", ".xls", ".xlsx"})
+
+
 def _checked_upload(upload):
     if upload and upload.size > settings.MAX_UPLOAD_SIZE:
         raise forms.ValidationError(
             _("The file is larger than %(size)s MB.") % {"size": settings.MAX_UPLOAD_SIZE // (1024 * 1024)}
+        )
+    if upload and PurePath(upload.name or "").suffix.lower() not in LEGAL_DOCUMENT_EXTENSIONS:
+        raise forms.ValidationError(
+            _("Only these file types are accepted: %(types)s.")
+            % {"types": ", ".join(sorted(LEGAL_DOCUMENT_EXTENSIONS))}
         )
     return upload
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("plans/<int:pk>/measures/new/", views.measure_add, name="collections-measure-new"),
     path("measures/<int:pk>/done/", views.measure_done, name="collections-measure-done"),
     path("legal/<int:pk>/", views.legal_update, name="collections-legal-edit"),
+    path("legal/<int:pk>/document/", views.legal_document, name="collections-legal-document"),
     path("loans/<int:loan_pk>/cause/", views.overdue_cause, name="collections-overdue-cause"),
     path("tasks/<int:pk>/done/", views.task_done, name="collections-task-done"),
     path("settings/", views.settings_edit, name="collections-settings"),

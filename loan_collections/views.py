@@ -4,6 +4,7 @@ import contextlib
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -201,6 +202,18 @@ def legal_update(request, pk):
             messages.success(request, _("Lawsuit updated."))
             return redirect("collections-case", pk=action.case_id)
     return render(request, "loan_collections/form.html", {"form": form, "title": str(action), "upload": True})
+
+
+def legal_document(request, pk):
+    """The lawsuit's documents, for those who may see the case (never served from MEDIA_URL)."""
+    action = get_object_or_404(selectors.legal_actions_visible_to(request.user), pk=pk)
+    if not action.documents:
+        raise Http404
+    try:
+        handle = action.documents.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    return FileResponse(handle, as_attachment=True, filename=action.documents.name.rsplit("/", 1)[-1])
 
 
 def overdue_cause(request, loan_pk):
