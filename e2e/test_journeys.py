@@ -86,9 +86,9 @@ def test_officer_completes_an_action_with_evidence_is_refused_a_call_on_a_lunar_
 
         # A call now, on the lunar 1st: the worklist's rules refuse it and say when it may be made.
         page.get_by_role("link", name="登记催收").click()
+        page.select_option("#id_channel", "phone")
         page.wait_for_selector(".js-contact-window.alert-warning")
         assert "2026-12-10 10:00" in page.locator(".js-contact-window").inner_text()
-        page.select_option("#id_channel", "phone")
         page.select_option("#id_outcome", "no_answer")
         page.locator("form.js-contact-form button.btn-primary").click()
         error = page.locator("#id_contacted_at ~ .invalid-feedback, #error_1_id_contacted_at").first
@@ -144,7 +144,7 @@ def test_branch_head_drills_from_npl_to_loans_approves_a_class_change_and_watche
     assert mended.loan_no not in listed
 
     page.goto(f"{page.base_url}/loans/approvals/")
-    page.get_by_role("link", name="审批").first.click()
+    page.locator("table").first.get_by_role("link", name="审批", exact=True).click()
     page.fill("#id_note", "同意上调。")
     page.locator("button[name=decision][value=approve]").click()
     page.wait_for_load_state()
@@ -172,7 +172,7 @@ def test_branch_head_drills_from_npl_to_loans_approves_a_class_change_and_watche
     batch = ImportBatch.objects.get()
     assert batch.status == BatchStatus.SUCCEEDED, batch.errors
     assert batch.summary["created"] == 1500
-    assert seen, "the progress bar was never seen"
+    assert any(value != "100" for value in seen), f"the bar was never seen before the end: {seen}"
 
 
 def test_compliance_officer_records_a_monday_meeting_in_english(page, branch, compliance_officer, officer):
