@@ -98,6 +98,8 @@ def test_officer_completes_an_action_with_evidence_is_refused_a_call_on_a_lunar_
 
         # The next morning at 10:05 the call goes through and the borrower promises to pay.
         traveller.move_to(dt.datetime(2026, 12, 10, 10, 5, tzinfo=SHANGHAI))
+        page.context.clear_cookies()  # a new day, a new session (idle sessions end after 30 minutes)
+        log_in(page, officer)
         page.goto(f"{page.base_url}/collections/cases/{case.pk}/contacts/new/")
         page.wait_for_selector(".js-contact-window.alert-success")
         page.select_option("#id_channel", "phone")
