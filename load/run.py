@@ -6,7 +6,7 @@ officers and 2 branch heads of sub-branches a known password, serves the app wit
 (production settings) on a free port, runs Locust headless and prints requests per second,
 p50/p95/p99 per page and the error count, against the targets (zero errors, p95 < 500 ms).
 
-    .venv/bin/python load/run.py [--duration 2m] [--users 52] [--workers 4]
+    .venv/bin/python load/run.py [--duration 2m] [--users 52] [--workers N]
 """
 
 import argparse
@@ -83,7 +83,9 @@ def main():
     parser.add_argument("--duration", default="2m", help="Locust run time, e.g. 2m or 45s")
     parser.add_argument("--users", type=int, default=52, help="50 officers + 2 branch heads")
     parser.add_argument("--spawn-rate", type=float, default=5)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers (one per CPU)"
+    )
     args = parser.parse_args()
 
     from bench.run import GENERATE, bench_database_url, recreate_database  # noqa: F401
