@@ -84,6 +84,19 @@ def test_a_job_enqueued_before_a_redis_restart_runs_once_redis_is_back(staff, pr
     assert_each_person_mailed_once(staff, processes)
 
 
+def test_redis_restarted_while_a_worker_is_mid_run_loses_and_doubles_nothing(staff, private_redis, processes):
+    broker = private_redis(persistent=True)
+    processes.worker(broker.url, "w1", FAULTS_SEND_DELAY=0.8)
+    send_task(broker.url, REMINDERS, DAY)
+    wait_for(lambda: sent_count() >= 2, timeout=90, what="the first emails to go out")
+    broker.stop()
+    time.sleep(1)
+    broker.start()
+    wait_for(lambda: sent_count() == len(staff), timeout=120, what="every email to be sent")
+    time.sleep(4)  # past the visibility timeout: a redelivered task would write a second copy now
+    assert_each_person_mailed_once(staff, processes)
+
+
 def test_emails_whose_send_tasks_were_lost_with_a_redis_without_persistence_are_swept_up(
     staff, private_redis, processes
 ):
