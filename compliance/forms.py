@@ -15,7 +15,7 @@ from compliance.models import (
     ViolationSource,
 )
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def staff_choices(branch_ids, *, roles=None):

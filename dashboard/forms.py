@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class SnapshotBuildForm(forms.Form):
     as_of = forms.DateField(
         label=_("Snapshot date"),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The ledger as it stands now is recorded under this date (usually a month end)."),
     )
 

@@ -19,7 +19,7 @@ from loans.models import MONEY
 
 
 def _date():
-    return forms.DateInput(attrs={"type": "date"})
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ContactForm(forms.Form):

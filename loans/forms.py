@@ -44,7 +44,9 @@ class LoanFilterForm(forms.Form):
 
 
 class RepaymentForm(forms.Form):
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     principal = forms.DecimalField(label=_("Principal (yuan)"), max_digits=16, decimal_places=2, min_value=0)
     interest = forms.DecimalField(label=_("Interest (yuan)"), max_digits=16, decimal_places=2, min_value=0)
     reference = forms.CharField(

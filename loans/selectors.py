@@ -50,8 +50,8 @@ def loans_filtered(
     *,
     officer_id: int | None = None,
     product: str = "",
-    risk_class: int | None = None,
-    bucket: str = "",
+    risk_class: int | list[int] | None = None,
+    bucket: str | list[str] = "",
     min_days_past_due: int | None = None,
     group: str = "",
     branch_id: int | None = None,
@@ -65,9 +65,15 @@ def loans_filtered(
         loans = loans.filter(officer_id=officer_id)
     if product:
         loans = loans.filter(product=product)
-    if risk_class:
+    # One value, or several: the dashboard links its NPL figure to classes 3-5 and its
+    # overdue figure to every overdue bucket.
+    if isinstance(risk_class, list | tuple):
+        loans = loans.filter(risk_class__in=risk_class) if risk_class else loans
+    elif risk_class:
         loans = loans.filter(risk_class=risk_class)
-    if bucket:
+    if isinstance(bucket, list | tuple):
+        loans = loans.filter(bucket__in=bucket) if bucket else loans
+    elif bucket:
         loans = loans.filter(bucket=bucket)
     if min_days_past_due:
         loans = loans.filter(days_past_due__gte=min_days_past_due)

@@ -25,7 +25,7 @@ from loans.forms import (
     LoanFilterForm,
     RepaymentForm,
 )
-from loans.models import RepaymentSource, RevealChannel
+from loans.models import Bucket, RepaymentSource, RevealChannel, RiskClass
 from loans.selectors import (
     LOAN_SORTS,
     borrowers_visible_to,
@@ -51,9 +51,26 @@ from loans.services import (
 PAGE_SIZE = 50
 
 
+def _several(request, names: tuple[str, ...], allowed) -> list[str] | None:
+    """Repeated query values (``?class=3&class=4&class=5``): the valid ones when more than
+    one is given, else None (the form's single select applies)."""
+    values = [value for name in names for value in request.GET.getlist(name) if value]
+    if len(values) < 2:
+        return None
+    return [value for value in values if value in allowed]
+
+
 def _filtered_loans(request):
+    data = request.GET.copy()
+    if data.get("class") and not data.get("risk_class"):
+        data.setlist("risk_class", data.getlist("class"))  # the API's name for the filter
+    classes = _several(request, ("risk_class", "class"), {str(value) for value in RiskClass.values})
+    buckets = _several(request, ("bucket",), set(Bucket.values))
+    for name, several in (("risk_class", classes), ("bucket", buckets)):
+        if several is not None:
+            data.pop(name, None)  # the single select shows "—"; the list is filtered by all
     form = LoanFilterForm(
-        request.GET or None,
+        data or None,
         officers=officers_visible_to(request.user),
         branches=visible_branches(request.user).order_by("code"),
         several_branches=len(visible_branch_ids(request.user)) > 1,
@@ -64,8 +81,8 @@ def _filtered_loans(request):
         request.user,
         officer_id=filters["officer"].pk if filters.get("officer") else None,
         product=filters.get("product") or "",
-        risk_class=filters.get("risk_class"),
-        bucket=filters.get("bucket") or "",
+        risk_class=[int(value) for value in classes] if classes is not None else filters.get("risk_class"),
+        bucket=buckets if buckets is not None else filters.get("bucket") or "",
         group=filters.get("group") or "",
         branch_id=filters["branch"].pk if filters.get("branch") else None,
         q=filters.get("q") or "",

@@ -32,7 +32,9 @@ class CompletionForm(forms.Form):
     """The completion record; the fields the template requires are marked required (the
     service checks them again)."""
 
-    completed_on = forms.DateField(label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    completed_on = forms.DateField(
+        label=_("Completed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     findings = forms.CharField(label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
     site_visit = forms.ChoiceField(label=_("Site visit made"), choices=YES_NO, required=False)
     collateral_seen = forms.ChoiceField(label=_("Collateral seen"), choices=YES_NO, required=False)
@@ -110,7 +112,9 @@ class NewActionForm(forms.Form):
     template = forms.ModelChoiceField(
         label=_("Template"), queryset=ActionTemplate.objects.filter(is_active=True)
     )
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(
+        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.CharField(label=_("Why"), max_length=200, required=False)
 
 
@@ -157,7 +161,9 @@ class ActionFilterForm(forms.Form):
         label=_("Template"), queryset=ActionTemplate.objects.all(), required=False
     )
     due_before = forms.DateField(
-        label=_("Due before"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Due before"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, officers, **kwargs):

@@ -21,7 +21,9 @@ class IndustryPolicyForm(forms.ModelForm):
 class SignalForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=SignalKind.choices)
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
-    raised_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    raised_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     description = forms.CharField(
         label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
@@ -47,7 +49,9 @@ class FaceSigningForm(forms.Form):
     signed_by = forms.ModelChoiceField(
         label=_("Signing officer (responsible)"), queryset=get_user_model().objects.none()
     )
-    signed_on = forms.DateField(label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(
+        label=_("Signed on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     place = forms.CharField(label=_("Place"), max_length=200)
     # Not required in the form: the service names every missing tick in one clear message.
     borrower_in_person = forms.BooleanField(label=_("Borrower seen in person (亲见本人)"), required=False)
@@ -70,7 +74,9 @@ class FaceSigningForm(forms.Form):
 class ReceiptForm(forms.Form):
     loan_no = forms.CharField(label=_("Loan number"), max_length=40)
     receipt_no = forms.CharField(label=_("Receipt number"), max_length=60)
-    paid_on = forms.DateField(label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}))
+    paid_on = forms.DateField(
+        label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     receipt_amount = forms.DecimalField(
         label=_("Amount on the receipt"), max_digits=16, decimal_places=2, min_value=0.01
     )

@@ -1,0 +1,22 @@
+"""Settings of the Celery worker and beat processes the fault tests start: the test settings,
+with mail written to files (one message per file) and a short visibility timeout so a task
+held by a killed worker is delivered again within seconds instead of an hour."""
+
+from branch_ops.settings.test import *  # noqa: F403
+from branch_ops.settings.test import env
+
+EMAIL_BACKEND = "faults.slow_mail.SlowFileBackend"
+EMAIL_FILE_PATH = env.str("FAULTS_MAIL_DIR")
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("FAULTS_VISIBILITY_TIMEOUT", default=3)}
+CELERY_RESULT_BACKEND = None
+
+_BEAT_DAY = env.str("FAULTS_BEAT_DAY", default="")
+if _BEAT_DAY:
+    # Beat sends the day-20 reminder run every second (the real entry is the 20th and 25th, 08:30).
+    CELERY_BEAT_SCHEDULE = {
+        "send-collection-reminders": {
+            "task": "loan_collections.tasks.send_collection_reminders",
+            "schedule": 1.0,
+            "args": [_BEAT_DAY],
+        }
+    }
