@@ -241,6 +241,24 @@ def measure(client, path, n, *, cold=False):
     return statistics.median(samples), cuts[18]
 
 
+def served_environment(url: str) -> dict:
+    """The environment of a production-settings gunicorn on loopback over plain HTTP."""
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="branch_ops.settings.production",
+        SECRET_KEY=secrets.token_hex(32),
+        ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="false",
+        SECURE_HSTS_SECONDS="0",
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
+        STATIC_ROOT=str(ROOT / "var" / "bench-static"),
+        LOG_LEVEL="WARNING",
+    )
+    return env
+
+
 def main():
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -254,17 +272,7 @@ def main():
     args = parser.parse_args()
 
     url = bench_database_url()
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="branch_ops.settings.production",
-        SECRET_KEY=secrets.token_hex(32),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_HSTS_SECONDS="0",
-        STATIC_ROOT=str(ROOT / "var" / "bench-static"),
-        LOG_LEVEL="WARNING",
-    )
+    env = served_environment(url)
     os.environ.update(env)
     results: dict[str, float] = {}
     print(f"bench database: {urlparse(url).path.lstrip('/')}", flush=True)

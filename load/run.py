@@ -13,7 +13,6 @@ import argparse
 import csv
 import json
 import os
-import secrets
 import socket
 import subprocess
 import sys
@@ -88,23 +87,11 @@ def main():
     )
     args = parser.parse_args()
 
-    from bench.run import GENERATE, bench_database_url, recreate_database  # noqa: F401
+    from bench.run import GENERATE, bench_database_url, recreate_database, served_environment  # noqa: F401
 
     url = bench_database_url()
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=url,
-        DJANGO_SETTINGS_MODULE="branch_ops.settings.production",
-        SECRET_KEY=secrets.token_hex(32),
-        ALLOWED_HOSTS="127.0.0.1",
-        SECURE_SSL_REDIRECT="false",
-        SECURE_HSTS_SECONDS="0",
-        SESSION_COOKIE_SECURE="false",
-        CSRF_COOKIE_SECURE="false",
-        STATIC_ROOT=str(ROOT / "var" / "bench-static"),
-        LOG_LEVEL="WARNING",
-        AXES_FAILURE_LIMIT="1000",
-    )
+    env = served_environment(url)
+    env["AXES_FAILURE_LIMIT"] = "1000"  # 52 users log in at once from one address
     os.environ.update(env)
     print(f"load database: {urlparse(url).path.lstrip('/')}", flush=True)
     fresh = recreate_database(url, reuse=True)
