@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
@@ -42,5 +43,8 @@ def healthz(request):
         "status": "ok" if not failing else "unavailable",
         "failing": failing,
         "checks": {name: detail for name, (_, detail) in checks.items()},
+        # When a worker last ran beat's heartbeat task (informational: needs the shared
+        # Redis cache; the zero-setup run's in-process cache does not see the worker's).
+        "worker_heartbeat": cache.get("branch_ops:worker_heartbeat"),
     }
     return JsonResponse(body, status=503 if failing else 200)

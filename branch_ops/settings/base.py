@@ -213,7 +213,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job, in words and in crontab (Asia/Shanghai).
 CELERY_BEAT_SCHEDULE = {
-    # Every five minutes: prove the worker is alive (the heartbeat shows on /healthz?verbose).
+    # Every five minutes: prove beat and a worker are alive (/healthz shows the last beat).
     "heartbeat": {"task": "accounts.tasks.heartbeat", "schedule": crontab(minute="*/5")},
     # Every ten minutes: re-enqueue emails still queued (their task lost with a broker restart).
     "send-queued-emails": {

@@ -17,3 +17,11 @@ def test_healthz_answers_503_naming_an_unreachable_broker(client, settings):
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["failing"] == ["broker"]
+
+
+@pytest.mark.django_db
+def test_healthz_shows_when_a_worker_last_ran_the_heartbeat(client):
+    from accounts.tasks import heartbeat
+
+    heartbeat()
+    assert client.get(reverse("healthz")).json()["worker_heartbeat"]
