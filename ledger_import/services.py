@@ -27,7 +27,7 @@ from accounts.access import visible_branch_ids
 from ledger_import import ledger
 from ledger_import.models import BatchKind, BatchStatus, ImportBatch
 from ledger_import.parsing import FileRejected, Issue, bilingual
-from loans.bulk import bulk_write_settings
+from loans.bulk import bulk_writes
 from loans.models import Loan, LoanStatus
 from loans.services import ledger_changed
 
@@ -123,9 +123,10 @@ def ledger_import(
         progress("writing", checked.rows_total, checked.rows_total)
     try:
         with transaction.atomic():
-            summary, warnings, changed_ids, newest = _merge(
-                checked.rows, allowed_branch_ids=allowed_branch_ids, history=history or {}
-            )
+            with bulk_writes():
+                summary, warnings, changed_ids, newest = _merge(
+                    checked.rows, allowed_branch_ids=allowed_branch_ids, history=history or {}
+                )
             if summary.get("refused"):
                 # Loans booked at a branch outside the user's scope: refuse the whole file.
                 result.errors.extend(warnings)
@@ -299,7 +300,6 @@ def _merge(rows: list[tuple], *, allowed_branch_ids, history: dict):
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
         history_context(cursor, {"source": "ledger_import", **history})
-        bulk_write_settings(cursor)
         columns = ", ".join(f"{name} {kind}" for name, kind in STAGE_TYPES.items())
         cursor.execute("DROP TABLE IF EXISTS ledger_stage")
         cursor.execute(f"CREATE TEMPORARY TABLE ledger_stage ({columns}) ON COMMIT DROP")

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import Role, can_see_personal_data, profile_of, role_of, visible_branch_ids
 from loans import schedules
-from loans.bulk import bulk_write_settings
+from loans.bulk import bulk_writes
 from loans.domain import _BUCKET_LIMITS, Bucket, RiskClass, is_non_performing, risk_class_floor
 from loans.models import (
     Borrower,
@@ -355,9 +355,8 @@ def delinquency_recompute(*, as_of: dt.date) -> int:
     for every active loan, in one set-based UPDATE; the floor raises are recorded as
     changes by the system. Returns how many loans changed (and reports them)."""
     with transaction.atomic():
-        with connection.cursor() as cursor:
-            bulk_write_settings(cursor)
-        rows = _arrears_update(as_of=as_of)
+        with bulk_writes():
+            rows = _arrears_update(as_of=as_of)
         ledger_changed(loan_ids=[row[0] for row in rows], as_of=as_of)
     return len(rows)
 

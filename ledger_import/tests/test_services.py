@@ -299,3 +299,12 @@ def test_import_report_flags_rows_in_a_restricted_industry(ledger_officers):
     assert [issue.row for issue in flagged] == [3]
     with translation.override("zh-hans"):
         assert "须从严审查" in reason_text(flagged[0].reason)
+
+
+def test_import_leaves_the_planner_settings_of_the_transaction_as_they_were(ledger_officers):
+    from django.db import connection
+
+    ledger_import(data=ledger_csv([ledger_row()]))
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW enable_nestloop")
+        assert cursor.fetchone()[0] == "on"
