@@ -100,8 +100,9 @@ def session_materials(request, pk):
     return _download(get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk).materials)
 
 
-def _regulation_form(request, instance=None):
-    return RegulationForm(
+def _regulation_save(request, *, instance, saved_message, title):
+    """The create and edit pages: one form, published through the same service."""
+    form = RegulationForm(
         request.POST or None,
         request.FILES or None,
         instance=instance,
@@ -109,11 +110,6 @@ def _regulation_form(request, instance=None):
         # The regulation itself stays in the list: choosing it is refused with a clear message.
         regulations=selectors.regulations_visible_to(request.user),
     )
-
-
-@role_required(*MANAGERS)
-def regulation_create(request):
-    form = _regulation_form(request)
     if request.method == "POST" and form.is_valid():
         try:
             regulation = services.regulation_publish(
@@ -124,31 +120,26 @@ def regulation_create(request):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("Regulation published; staff have been asked to acknowledge it."))
+            messages.success(request, saved_message)
             return redirect("compliance-regulation", pk=regulation.pk)
-    return render(
-        request, "compliance/form.html", {"form": form, "title": _("New regulation"), "upload": True}
+    return render(request, "compliance/form.html", {"form": form, "title": title, "upload": True})
+
+
+@role_required(*MANAGERS)
+def regulation_create(request):
+    return _regulation_save(
+        request,
+        instance=None,
+        saved_message=_("Regulation published; staff have been asked to acknowledge it."),
+        title=_("New regulation"),
     )
 
 
 @role_required(*MANAGERS)
 def regulation_edit(request, pk):
     regulation = get_object_or_404(selectors.regulations_visible_to(request.user), pk=pk)
-    form = _regulation_form(request, instance=regulation)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.regulation_publish(
-                regulation=form.save(commit=False),
-                roles=form.cleaned_data["applies_to_roles"],
-                branches=form.cleaned_data["applies_to_branches"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Regulation saved."))
-            return redirect("compliance-regulation", pk=regulation.pk)
-    return render(
-        request, "compliance/form.html", {"form": form, "title": _("Edit regulation"), "upload": True}
+    return _regulation_save(
+        request, instance=regulation, saved_message=_("Regulation saved."), title=_("Edit regulation")
     )
 
 

@@ -73,6 +73,18 @@ def _schedules(today: dt.date) -> int:
     return schedules_on_ledger_changed(loan_ids=ids, as_of=today)
 
 
+def _demo_repayment(*, loan_id, loan_no, seq, paid_on, principal, interest) -> Repayment:
+    """The repayment of one demo instalment; its reference makes it once per instalment."""
+    return Repayment(
+        loan_id=loan_id,
+        paid_on=paid_on,
+        principal=principal,
+        interest=interest,
+        source=RepaymentSource.IMPORT,
+        reference=f"DEMO-{loan_no}-{seq:03d}",
+    )
+
+
 def _history(today: dt.date) -> int:
     """A repayment row for every instalment of the last year that the schedule shows paid."""
     year_ago = today - dt.timedelta(days=365)
@@ -80,13 +92,8 @@ def _history(today: dt.date) -> int:
         due_on__gte=year_ago, due_on__lt=today, paid_on__isnull=False, loan__status=LoanStatus.ACTIVE
     ).values_list("loan_id", "loan__loan_no", "seq", "paid_on", "principal_paid", "interest_paid")
     rows = [
-        Repayment(
-            loan_id=loan_id,
-            paid_on=paid_on,
-            principal=principal,
-            interest=interest,
-            source=RepaymentSource.IMPORT,
-            reference=f"DEMO-{loan_no}-{seq:03d}",
+        _demo_repayment(
+            loan_id=loan_id, loan_no=loan_no, seq=seq, paid_on=paid_on, principal=principal, interest=interest
         )
         for loan_id, loan_no, seq, paid_on, principal, interest in lines.iterator(chunk_size=5000)
         if principal > 0 or interest > 0
@@ -236,13 +243,13 @@ def bring_current(*, today: dt.date) -> int:
         if principal <= 0 and interest <= 0:
             continue
         repayments.append(
-            Repayment(
+            _demo_repayment(
                 loan_id=loan_id,
+                loan_no=loan_no,
+                seq=seq,
                 paid_on=due_on,
                 principal=principal,
                 interest=interest,
-                source=RepaymentSource.IMPORT,
-                reference=f"DEMO-{loan_no}-{seq:03d}",
             )
         )
         principal_by_loan[loan_id] = principal_by_loan.get(loan_id, 0) + principal
