@@ -17,9 +17,21 @@ from django.db.models import QuerySet
 
 from accounts.models import Branch, Role, StaffProfile
 
-WHOLE_BRANCH_ROLES = frozenset({Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN})
+# The named role sets. Every view, service, panel and menu entry uses these; no module
+# spells out its own tuple of roles.
+#
+# Who oversees a whole branch: reads every officer's work there (and below, at a city branch).
+OVERSIGHT_ROLES = frozenset({Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN})
+WHOLE_BRANCH_ROLES = OVERSIGHT_ROLES
+# Who decides: approves (maker-checker), imports the ledger, edits reference data and rules.
+APPROVER_ROLES = frozenset({Role.BRANCH_HEAD, Role.ADMIN})
+# Who works loans: records repayments, proposes classes, carries out required actions.
+# A compliance officer reviews, but does not act on a borrower.
+LOAN_WORK_ROLES = frozenset({Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN})
+# Who does collection work on the phone or on site.
+COLLECTION_ROLES = frozenset({Role.OFFICER, Role.BRANCH_HEAD})
 # Who sees personal data (ID numbers, phones) unmasked beyond the responsible officer.
-UNMASKED_ROLES = frozenset({Role.BRANCH_HEAD, Role.ADMIN})
+UNMASKED_ROLES = APPROVER_ROLES
 
 
 def profile_of(user) -> StaffProfile | None:

@@ -7,6 +7,7 @@ seed again changes nothing that exists already.
 from django.contrib.auth import get_user_model
 
 from accounts.models import Branch, Role, StaffProfile
+from core.demo_output import say
 
 DEMO_PASSWORD = "BranchOps#2026"  # noqa: S105 - documented demo login, never a production secret
 
@@ -59,5 +60,4 @@ def seed(*, stdout=None) -> None:
                 "phone": f"1390734{index:04d}",
             },
         )
-    if stdout is not None:
-        stdout.write(f"staff: {created} demo users created ({len(DEMO_STAFF)} in all)")
+    say(stdout, f"staff: {created} demo users created ({len(DEMO_STAFF)} in all)")

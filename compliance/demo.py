@@ -27,6 +27,7 @@ from compliance.models import (
     Violation,
     ViolationSource,
 )
+from core.demo_output import say
 
 # (title, issuing level, category, version, effective date)
 REGULATIONS = [
@@ -117,11 +118,6 @@ QUESTIONS = [
 ]
 TEST_TITLE = "贷后管理应知应会测试（第一期）"
 CITY_TRAINING_TITLE = "衡阳市分行信贷业务条线培训"
-
-
-def _say(stdout, text: str) -> None:
-    if stdout is not None:
-        stdout.write(text)
 
 
 def _seed_regulations(staff_users, now) -> dict[str, Regulation]:
@@ -295,7 +291,7 @@ def _seed_violations(users, today) -> None:
 def seed(*, stdout=None) -> None:
     branch = Branch.objects.filter(code=COUNTY_BRANCH[0]).first()
     if branch is None:
-        _say(stdout, "compliance: no demo branch, skipped")
+        say(stdout, "compliance: no demo branch, skipped")
         return
     now = timezone.now()
     today = timezone.localdate()
@@ -306,7 +302,7 @@ def seed(*, stdout=None) -> None:
     _seed_city_training(branch, staff_users, regulations, today)
     _seed_test(branch, staff_users, regulations)
     _seed_violations(users, today)
-    _say(
+    say(
         stdout,
         f"compliance: {len(regulations)} regulations, {meetings} morning meetings created, "
         f"{MeetingProblem.objects.filter(branch=branch).count()} meeting problems",

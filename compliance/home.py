@@ -1,9 +1,9 @@
 from django.utils import timezone
 
 from accounts.access import profile_of, sees_whole_branch, visible_branch_ids
-from accounts.home import HomePanel
 from compliance.models import Acknowledgement, MeetingProblem, ProblemStatus
 from compliance.selectors import branch_figures, outstanding_acknowledgements, year_span
+from core.registry import HomePanel
 
 
 def panel_context(request) -> dict | None:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import profile_of, role_of, visible_branch_ids
+from accounts.access import OVERSIGHT_ROLES, profile_of, role_of, visible_branch_ids
 from accounts.models import Branch, Role, StaffProfile
 from compliance.models import (
     Acknowledgement,
@@ -91,7 +91,6 @@ def violation_raise(
 # --- Violations recorded by hand ---------------------------------------------------------
 
 # Who may record, approve or withdraw a penalty.
-PENALTY_ROLES = frozenset({Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN})
 
 
 def _require_approver(approver, *, branch_id: int) -> None:
@@ -99,7 +98,7 @@ def _require_approver(approver, *, branch_id: int) -> None:
         raise ValidationError(
             {"approved_by": _("A penalty needs an approver (the branch head or a compliance officer).")}
         )
-    if role_of(approver) not in PENALTY_ROLES:
+    if role_of(approver) not in OVERSIGHT_ROLES:
         raise ValidationError(
             {"approved_by": _("Only the branch head or a compliance officer can approve a penalty.")}
         )

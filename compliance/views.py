@@ -9,9 +9,15 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import Role, has_role, profile_of, role_required, visible_branch_ids, visible_branches
+from accounts.access import (
+    OVERSIGHT_ROLES,
+    has_role,
+    profile_of,
+    role_required,
+    visible_branch_ids,
+    visible_branches,
+)
 from accounts.selectors import staff_visible_to
-from branch_ops.forms import add_service_errors
 from compliance import exports, selectors, services
 from compliance.forms import (
     AppealForm,
@@ -30,13 +36,13 @@ from compliance.forms import (
     ViolationForm,
 )
 from compliance.models import ProblemStatus, TrainingKind, ViolationStatus
+from core.forms import add_service_errors
 
 # Who records attendance and penalties, manages the library and the tests.
-MANAGERS = (Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN)
 
 
 def _is_manager(user) -> bool:
-    return has_role(user, *MANAGERS)
+    return has_role(user, *OVERSIGHT_ROLES)
 
 
 def _message_errors(request, error: ValidationError) -> None:
@@ -125,7 +131,7 @@ def _regulation_save(request, *, instance, saved_message, title):
     return render(request, "compliance/form.html", {"form": form, "title": title, "upload": True})
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 def regulation_create(request):
     return _regulation_save(
         request,
@@ -135,7 +141,7 @@ def regulation_create(request):
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 def regulation_edit(request, pk):
     regulation = get_object_or_404(selectors.regulations_visible_to(request.user), pk=pk)
     return _regulation_save(
@@ -143,7 +149,7 @@ def regulation_edit(request, pk):
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 @require_POST
 def regulation_revise(request, pk):
     regulation = get_object_or_404(selectors.regulations_visible_to(request.user), pk=pk)
@@ -240,7 +246,7 @@ def session_detail(request, pk):
     return render(request, "compliance/session_detail.html", context)
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 def session_create(request):
     branches = visible_branches(request.user)
     branch_ids = visible_branch_ids(request.user)
@@ -275,7 +281,7 @@ def session_create(request):
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 def session_edit(request, pk):
     session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
     form = TrainingSessionForm(
@@ -299,7 +305,7 @@ def session_edit(request, pk):
     return render(request, "compliance/form.html", {"form": form, "title": _("Edit session"), "upload": True})
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 def session_attendance(request, pk):
     session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
     rows = list(session.attendance.select_related("staff__profile").order_by("staff__profile__employee_no"))
@@ -327,7 +333,7 @@ def session_attendance(request, pk):
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 @require_POST
 def session_attendance_add(request, pk):
     session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
@@ -351,7 +357,7 @@ def session_attendance_add(request, pk):
     return redirect("compliance-session-attendance", pk=session.pk)
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 @require_POST
 def meeting_minutes(request, pk):
     session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
@@ -362,7 +368,7 @@ def meeting_minutes(request, pk):
     return redirect("compliance-session", pk=session.pk)
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 def meeting_problem_create(request, pk):
     session = get_object_or_404(selectors.sessions_visible_to(request.user), pk=pk)
     form = ProblemForm(request.POST or None, branch_ids=[session.branch_id])
@@ -419,14 +425,14 @@ def problem_list(request):
 # --- Question bank and tests -------------------------------------------------------------
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 def question_list(request):
     return render(
         request, "compliance/question_list.html", {"questions": selectors.questions_for(request.user)[:500]}
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 def question_create(request):
     regulations = selectors.regulations_visible_to(request.user)
     form = QuestionForm(request.POST or None, regulations=regulations)
@@ -462,7 +468,7 @@ def test_list(request):
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 def test_create(request):
     form = KnowledgeTestForm(
         request.POST or None,
@@ -575,7 +581,7 @@ def violation_detail(request, pk):
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 def violation_create(request):
     branch_ids = visible_branch_ids(request.user)
     form = ViolationForm(
@@ -607,7 +613,7 @@ def violation_create(request):
     return render(request, "compliance/form.html", {"form": form, "title": _("Record a violation")})
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 @require_POST
 def violation_decide(request, pk, decision):
     violation = get_object_or_404(selectors.violations_visible_to(request.user), pk=pk)
@@ -673,7 +679,7 @@ def staff_record_export(request, user_id):
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 def branch_overview(request):
     today = timezone.localdate()
     start, end = selectors.year_span(today)
@@ -702,7 +708,7 @@ def _month(request) -> tuple[int, int]:
     return day.year, day.month
 
 
-@role_required(*MANAGERS)
+@role_required(*OVERSIGHT_ROLES)
 def monthly_report(request):
     year, month = _month(request)
     report = selectors.monthly_report(user=request.user, year=year, month=month)

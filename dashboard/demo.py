@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from core.demo_output import say
 from dashboard.models import PortfolioSnapshot, SnapshotSource
 from dashboard.selectors import month_end
 from dashboard.services import snapshot_build
@@ -115,8 +116,8 @@ def seed(*, stdout=None) -> None:
         PortfolioSnapshot.objects.bulk_create(history, batch_size=2000)
     # Last of the demo: loans current at the import pay their instalments due since then.
     paid = bring_current(today=timezone.localdate())
-    if stdout is not None:
-        stdout.write(
-            f"dashboard: snapshot {last_month_end} from the ledger ({ledger_total}) and {len(plan)} past dates; "
-            f"{paid} instalments due since the import paid on time"
-        )
+    say(
+        stdout,
+        f"dashboard: snapshot {last_month_end} from the ledger ({ledger_total}) and {len(plan)} past dates; "
+        f"{paid} instalments due since the import paid on time",
+    )

@@ -6,10 +6,9 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_see_personal_data, visible_branches
 from accounts.masking import mask_id_number
-from branch_ops.sections import DashboardScope
+from core.registry import DashboardScope, dashboard_sections_for
 from dashboard.links import loan_list_url
 from dashboard.reports import wan
-from dashboard.sections import sections_for
 from dashboard.selectors import (
     BUCKET_LABELS,
     CLASS_LABELS,
@@ -136,5 +135,5 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
         "branch_code": request.GET.get("branch", ""),
         "scope_branches": list(branches.values()),
         "own_portfolio": officer is not None,
-        "sections": sections_for(scope),
+        "sections": dashboard_sections_for(scope),
     }

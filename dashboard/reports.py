@@ -12,8 +12,7 @@ from decimal import Decimal
 from django.utils import formats
 from django.utils.translation import gettext as _
 
-from branch_ops.sections import DashboardScope, ReportTable
-from dashboard.sections import report_tables_for
+from core.registry import DashboardScope, ReportTable, report_tables_for
 from dashboard.selectors import (
     BORROWER_TYPE_LABELS,
     BUCKET_LABELS,

@@ -31,9 +31,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import WHOLE_BRANCH_ROLES, profile_of, role_of, visible_branch_ids
-from accounts.models import Branch, Role
-from branch_ops.sections import DashboardScope
+from accounts.access import OVERSIGHT_ROLES, WHOLE_BRANCH_ROLES, profile_of, role_of, visible_branch_ids
+from accounts.models import Branch
+from core.registry import DashboardScope
 from dashboard.models import PortfolioSnapshot
 from loans.domain import NON_PERFORMING_CLASSES, Bucket, RiskClass
 from loans.models import BorrowerType, Loan, LoanStatus, Product
@@ -458,4 +458,4 @@ def summary(scope: DashboardScope) -> dict:
 
 
 def user_can_compare(user) -> bool:
-    return role_of(user) in (Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN)
+    return role_of(user) in OVERSIGHT_ROLES

@@ -189,7 +189,7 @@ def monthly_report_generate(*, branch_id: int, month: dt.date, email: bool = Tru
     below it for ``month``, store the workbook and the PDF, and queue one email per branch
     head with the links. Figures are those of the month end (the latest snapshot on or
     before it). Safe to run twice: the report is replaced, the email is queued once."""
-    from branch_ops.sections import DashboardScope
+    from core.registry import DashboardScope
     from dashboard.reports import report_data, report_pdf, report_workbook
     from dashboard.selectors import month_end
     from notifications.services import email_queue

@@ -6,15 +6,19 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import Role, role_of, role_required, visible_branch_ids, visible_branches
+from accounts.access import (
+    APPROVER_ROLES,
+    OVERSIGHT_ROLES,
+    role_of,
+    role_required,
+    visible_branch_ids,
+    visible_branches,
+)
 from dashboard.forms import ReportGenerateForm, SnapshotBuildForm, SnapshotImportForm
 from dashboard.models import MonthlyReport, PortfolioSnapshot
 from dashboard.presenters import dashboard_context
 from dashboard.selectors import as_of_parse, dashboard_scope, today
 from dashboard.services import IMPORT_TEMPLATE, monthly_report_generate, snapshot_build, snapshot_import_csv
-
-HEAD_ROLES = (Role.BRANCH_HEAD, Role.ADMIN)
-REPORT_ROLES = (Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN)
 
 
 def dashboard(request):
@@ -36,7 +40,7 @@ def dashboard(request):
     return render(request, "dashboard/dashboard.html", context)
 
 
-@role_required(*HEAD_ROLES)
+@role_required(*APPROVER_ROLES)
 def snapshot_list(request):
     dates = (
         PortfolioSnapshot.objects.filter(branch_id__in=visible_branch_ids(request.user))
@@ -57,7 +61,7 @@ def snapshot_list(request):
 
 
 @require_POST
-@role_required(*HEAD_ROLES)
+@role_required(*APPROVER_ROLES)
 def snapshot_build_view(request):
     form = SnapshotBuildForm(request.POST)
     if form.is_valid():
@@ -79,7 +83,7 @@ def snapshot_build_view(request):
 
 
 @require_POST
-@role_required(*HEAD_ROLES)
+@role_required(*APPROVER_ROLES)
 def snapshot_import_view(request):
     form = SnapshotImportForm(request.POST, request.FILES)
     if form.is_valid():
@@ -96,12 +100,12 @@ def snapshot_import_view(request):
     return redirect("dashboard-snapshots")
 
 
-@role_required(*REPORT_ROLES)
+@role_required(*OVERSIGHT_ROLES)
 def report_list(request):
     branches = visible_branches(request.user)
     form = ReportGenerateForm(request.POST or None, branches=branches)
     if request.method == "POST":
-        if role_of(request.user) not in HEAD_ROLES:
+        if role_of(request.user) not in APPROVER_ROLES:
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -117,11 +121,11 @@ def report_list(request):
     return render(
         request,
         "dashboard/reports.html",
-        {"reports": reports, "form": form, "can_generate": role_of(request.user) in HEAD_ROLES},
+        {"reports": reports, "form": form, "can_generate": role_of(request.user) in APPROVER_ROLES},
     )
 
 
-@role_required(*REPORT_ROLES)
+@role_required(*OVERSIGHT_ROLES)
 def report_file(request, pk, kind):
     report = get_object_or_404(MonthlyReport, pk=pk, branch_id__in=visible_branch_ids(request.user))
     field = {"xlsx": report.workbook, "pdf": report.pdf}.get(kind)

@@ -17,6 +17,7 @@ import random
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
 
 from accounts.models import Branch, StaffProfile
+from core.demo_output import say
 from ledger_import.factories import HEADERS, ledger_csv
 from ledger_import.models import BatchStatus, ImportBatch
 from ledger_import.names import company_name, person_name
@@ -225,17 +226,13 @@ def _make_overdue(rows: list[dict], rng: random.Random, *, as_of: dt.date) -> No
 
 
 def seed(*, stdout=None) -> None:
-    def say(message):
-        if stdout is not None:
-            stdout.write(message)
-
     if ImportBatch.objects.filter(file_name__startswith=DEMO_PREFIX, status=BatchStatus.SUCCEEDED).exists():
-        say("ledger: demo ledger already imported")
+        say(stdout, "ledger: demo ledger already imported")
         return
     if not Branch.objects.filter(code=BRANCH_CODE).exists() or StaffProfile.objects.filter(
         employee_no__in=OFFICERS
     ).count() != len(OFFICERS):
-        say("ledger: demo branch or officers missing (run the accounts seed first); skipped")
+        say(stdout, "ledger: demo branch or officers missing (run the accounts seed first); skipped")
         return
     from django.utils import timezone
 
@@ -246,4 +243,4 @@ def seed(*, stdout=None) -> None:
     if batch.status != BatchStatus.SUCCEEDED:
         raise RuntimeError(f"the demo ledger was rejected: {batch.errors[:5]}")
     summary = batch.summary
-    say(f"ledger: {summary['rows']} demo loans imported as of {as_of} ({summary['created']} new)")
+    say(stdout, f"ledger: {summary['rows']} demo loans imported as of {as_of} ({summary['created']} new)")

@@ -23,7 +23,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.access import visible_branch_ids
+from accounts.access import APPROVER_ROLES, visible_branch_ids
 from ledger_import import ledger
 from ledger_import.models import BatchKind, BatchStatus, ImportBatch
 from ledger_import.parsing import FileRejected, Issue, bilingual
@@ -535,9 +535,8 @@ def loans_mark_settled(*, batch: ImportBatch, loan_ids: list[int], user) -> int:
 
     Only loans listed as missing by this batch, still active, in the user's branches."""
     from accounts.access import has_role
-    from accounts.models import Role
 
-    if not has_role(user, Role.BRANCH_HEAD, Role.ADMIN):
+    if not has_role(user, *APPROVER_ROLES):
         raise PermissionDenied
     listed = {entry["id"] for entry in batch.summary.get("missing", [])}
     wanted = {int(loan_id) for loan_id in loan_ids if str(loan_id).isdigit()} & listed

@@ -6,25 +6,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import role_required
-from accounts.models import Role
+from accounts.access import APPROVER_ROLES, role_required
 from ledger_import.forms import UploadForm
 from ledger_import.parsing import reason_text
 from ledger_import.report import error_report_xlsx
 from ledger_import.selectors import batches_visible_to
 from ledger_import.services import batch_create, loans_mark_settled
 
-IMPORT_ROLES = (Role.BRANCH_HEAD, Role.ADMIN)
 ISSUES_SHOWN = 500
 
 
-@role_required(*IMPORT_ROLES)
+@role_required(*APPROVER_ROLES)
 def batch_list(request):
     page = Paginator(batches_visible_to(request.user), 50).get_page(request.GET.get("page"))
     return render(request, "ledger_import/batch_list.html", {"page": page})
 
 
-@role_required(*IMPORT_ROLES)
+@role_required(*APPROVER_ROLES)
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -46,7 +44,7 @@ def _issues(issues):
     ]
 
 
-@role_required(*IMPORT_ROLES)
+@role_required(*APPROVER_ROLES)
 def batch_detail(request, pk):
     batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
     return render(
@@ -62,7 +60,7 @@ def batch_detail(request, pk):
     )
 
 
-@role_required(*IMPORT_ROLES)
+@role_required(*APPROVER_ROLES)
 def batch_progress(request, pk):
     batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
     return JsonResponse(
@@ -78,7 +76,7 @@ def batch_progress(request, pk):
     )
 
 
-@role_required(*IMPORT_ROLES)
+@role_required(*APPROVER_ROLES)
 def error_report(request, pk):
     batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
     response = HttpResponse(
@@ -90,7 +88,7 @@ def error_report(request, pk):
 
 
 @require_POST
-@role_required(*IMPORT_ROLES)
+@role_required(*APPROVER_ROLES)
 def mark_settled(request, pk):
     batch = get_object_or_404(batches_visible_to(request.user), pk=pk)
     try:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from core.demo_output import say
 from loan_collections import services
 from loan_collections.contact_policy import SHANGHAI, contact_window
 from loan_collections.models import OPEN_STAGES, CollectionCase, ContactAttempt, LegalStage, Stage
@@ -15,11 +16,6 @@ from loan_collections.selectors import branch_head_of, rules_for_branch
 from loans.models import Loan, LoanStatus, Repayment, RepaymentSource
 
 DEMO_REFERENCE = "DEMO-COLLECTIONS-{}"
-
-
-def _say(stdout, text):
-    if stdout is not None:
-        stdout.write(text)
 
 
 def _allowed_moments(case, today, count):
@@ -45,10 +41,10 @@ def _contact(case, by, moment, **kwargs):
 
 def seed(*, stdout=None) -> None:
     if not Loan.objects.filter(status=LoanStatus.ACTIVE, days_past_due__gt=0).exists():
-        _say(stdout, "collections: no overdue loans in the ledger, nothing to do")
+        say(stdout, "collections: no overdue loans in the ledger, nothing to do")
         return
     if ContactAttempt.objects.exists():
-        _say(stdout, "collections: demo data already there")
+        say(stdout, "collections: demo data already there")
         return
     today = timezone.localdate()
     services.cases_sync(as_of=today)
@@ -156,4 +152,4 @@ def seed(*, stdout=None) -> None:
             borrower=current.borrower, by=current.officer, as_of=today, reason="单位经营困难，提前关注"
         )
         services.case_move(case=case, to_stage=Stage.CLOSED, by=current.officer, reason="按期还款，风险解除")
-    _say(stdout, f"collections: {len(cases)} cases with contacts, promises, plans; one in court, one 钉子户")
+    say(stdout, f"collections: {len(cases)} cases with contacts, promises, plans; one in court, one 钉子户")

@@ -1,5 +1,5 @@
-from accounts.home import HomePanel
-from accounts.models import Role
+from accounts.access import COLLECTION_ROLES
+from core.registry import HomePanel
 from loan_collections import selectors
 
 
@@ -19,7 +19,7 @@ HOME_PANELS = [
     HomePanel(
         template="loan_collections/_home_panel.html",
         context=_panel,
-        roles=frozenset({Role.OFFICER, Role.BRANCH_HEAD}),
+        roles=COLLECTION_ROLES,
         order=30,
     )
 ]

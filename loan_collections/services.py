@@ -10,7 +10,7 @@ from django.db.models import F, Max, Min, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import has_role, profile_of, visible_branch_ids
+from accounts.access import APPROVER_ROLES, has_role, profile_of, visible_branch_ids
 from accounts.models import Role
 from compliance.models import ViolationSource
 from compliance.services import violation_raise
@@ -77,7 +77,7 @@ def _can_act_on_case(user, case: CollectionCase) -> bool:
 @transaction.atomic
 def collection_settings_save(*, branch, by, **fields) -> CollectionSettings:
     """The branch head sets the humane-timing rules of their branch."""
-    if not has_role(by, Role.BRANCH_HEAD, Role.ADMIN):
+    if not has_role(by, *APPROVER_ROLES):
         raise ValidationError(_("Only the branch head can change the collection rules."))
     settings, _created = CollectionSettings.objects.get_or_create(branch=branch)
     for name, value in fields.items():
@@ -346,7 +346,7 @@ def contact_log(
                     _("%(reason)s Next allowed: %(next)s.")
                     % {"reason": verdict.reason, "next": verdict.next_allowed.strftime("%Y-%m-%d %H:%M")}
                 )
-            elif not has_role(by, Role.BRANCH_HEAD, Role.ADMIN):
+            elif not has_role(by, *APPROVER_ROLES):
                 errors["override_reason"].append(_("Only the branch head can override the timing rules."))
             else:
                 policy_reason, overridden_by = verdict.reason, by

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import Role, can_see_personal_data, profile_of, role_required
 from accounts.masking import mask_phone
-from branch_ops.forms import add_service_errors
+from core.forms import add_service_errors
 from loan_collections import selectors, services
 from loan_collections.contact_policy import day_status
 from loan_collections.forms import (

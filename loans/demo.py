@@ -19,6 +19,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from accounts.models import Role, StaffProfile
+from core.demo_output import say
 from loans.domain import RiskClass
 from loans.identifiers import make_resident_id
 from loans.models import (
@@ -59,11 +60,6 @@ COLLATERAL_BY_PRODUCT = {
     Product.FIXED_ASSET: (CollateralKind.EQUIPMENT, "生产线机器设备一套"),
     Product.CONSUMER: (CollateralKind.HOUSE, "衡东县城关镇住宅一套"),
 }
-
-
-def _say(stdout, text):
-    if stdout is not None:
-        stdout.write(text)
 
 
 def _schedules(today: dt.date) -> int:
@@ -182,7 +178,7 @@ def _classification_changes() -> int:
 
 def seed(*, stdout=None) -> None:
     if not Loan.objects.exists():
-        _say(stdout, "loans: no demo ledger yet; schedules and history skipped")
+        say(stdout, "loans: no demo ledger yet; schedules and history skipped")
         return
     today = timezone.localdate()
     rng = random.Random(20140630)  # the story's half-year end: the demo is the same every run
@@ -193,7 +189,7 @@ def seed(*, stdout=None) -> None:
         guarantors = _guarantors(rng)
         changes = _classification_changes()
     pending = ClassificationChange.objects.filter(status=ChangeStatus.PENDING).count()
-    _say(
+    say(
         stdout,
         f"loans: schedules for {scheduled} loans, {repayments} repayments, {collateral} collateral, "
         f"{guarantors} guarantors, {changes} class changes ({pending} pending approval)",

@@ -1,7 +1,7 @@
 from django.urls import reverse
 
-from accounts.home import HomePanel
 from accounts.models import Role
+from core.registry import HomePanel
 from loans.selectors import classification_pending_for
 
 

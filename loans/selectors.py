@@ -3,6 +3,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from accounts.access import (
+    LOAN_WORK_ROLES,
     Role,
     can_see_personal_data,
     profile_of,
@@ -108,7 +109,7 @@ def officers_visible_to(user) -> QuerySet:
 def may_reveal_portfolio(user) -> bool:
     """May this user reveal the personal data of every loan they can list? An officer
     lists only their own loans; a branch head or an administrator may see all in scope."""
-    return role_of(user) in (Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN)
+    return role_of(user) in LOAN_WORK_ROLES
 
 
 def loan_detail(user, *, loan_no: str) -> Loan:

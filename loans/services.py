@@ -16,7 +16,14 @@ from django.db.models import Count, F, Min, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import Role, can_see_personal_data, profile_of, role_of, visible_branch_ids
+from accounts.access import (
+    APPROVER_ROLES,
+    Role,
+    can_see_personal_data,
+    profile_of,
+    role_of,
+    visible_branch_ids,
+)
 from loans import schedules
 from loans.bulk import bulk_writes
 from loans.domain import _BUCKET_LIMITS, Bucket, RiskClass, is_non_performing, risk_class_floor
@@ -555,7 +562,7 @@ def _can_propose(user, loan: Loan) -> bool:
     role = role_of(user)
     if role == Role.OFFICER:
         return loan.officer_id == user.pk
-    return role in (Role.BRANCH_HEAD, Role.ADMIN) and loan.branch_id in visible_branch_ids(user)
+    return role in APPROVER_ROLES and loan.branch_id in visible_branch_ids(user)
 
 
 def _can_approve(user, loan: Loan) -> bool:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from accounts.access import (
+    LOAN_WORK_ROLES,
     Role,
     can_see_personal_data,
     has_role,
@@ -16,7 +17,7 @@ from accounts.access import (
     visible_branch_ids,
     visible_branches,
 )
-from branch_ops.forms import add_service_errors
+from core.forms import add_service_errors
 from loans import exports
 from loans.domain import is_non_performing
 from loans.forms import (
@@ -209,7 +210,7 @@ def _loan_detail_page(request, loan_no: str, *, revealed: bool = False, status: 
             "pending": next((change for change in changes if change.status == "pending"), None),
             "history": loan_history(loan),
             "industry_policy": _industry_policy(loan.borrower.industry_code),
-            "may_act": has_role(request.user, Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN),
+            "may_act": has_role(request.user, *LOAN_WORK_ROLES),
             "today": timezone.localdate(),
         },
         status=status,
@@ -244,7 +245,7 @@ def loan_reveal(request, loan_no):
     return _loan_detail_page(request, loan_no, revealed=True)
 
 
-@role_required(Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN)
+@role_required(*LOAN_WORK_ROLES)
 def repayment_create(request, loan_no):
     loan = get_object_or_404(loans_visible_to(request.user).select_related("borrower"), loan_no=loan_no)
     form = RepaymentForm(request.POST or None, initial={"paid_on": timezone.localdate()})
@@ -267,7 +268,7 @@ def repayment_create(request, loan_no):
     return render(request, "loans/repayment_form.html", {"loan": loan, "form": form})
 
 
-@role_required(Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN)
+@role_required(*LOAN_WORK_ROLES)
 def classification_create(request, loan_no):
     loan = get_object_or_404(loans_visible_to(request.user).select_related("borrower"), loan_no=loan_no)
     form = ClassificationProposeForm(request.POST or None, initial={"to_class": loan.risk_class})

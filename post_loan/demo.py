@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from accounts.models import Role, StaffProfile
+from core.demo_output import say
 from loans.models import Loan, LoanStatus
 from post_loan.models import ActionStatus, RecordField, RequiredAction
 from post_loan.services import (
@@ -26,8 +27,7 @@ HISTORY_DAYS = 120
 def seed(*, stdout=None) -> None:
     templates = action_templates_seed()
     if not Loan.objects.filter(status=LoanStatus.ACTIVE).exists():
-        if stdout is not None:
-            stdout.write(f"required actions: {templates} templates; no loans yet, no actions")
+        say(stdout, f"required actions: {templates} templates; no loans yet, no actions")
         return
     today = timezone.localdate()
     created = required_actions_generate(as_of=today, earliest=today - dt.timedelta(days=HISTORY_DAYS))
@@ -73,8 +73,8 @@ def seed(*, stdout=None) -> None:
         elif action.pk % 3 == 0:
             required_action_review(action=action, user=head, accepted=True)
     late = required_actions_mark_late(as_of=today)
-    if stdout is not None:
-        stdout.write(
-            f"required actions: {templates} templates, {created} actions created, {done} recorded done, "
-            f"{late} marked late"
-        )
+    say(
+        stdout,
+        f"required actions: {templates} templates, {created} actions created, {done} recorded done, "
+        f"{late} marked late",
+    )

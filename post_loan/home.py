@@ -1,14 +1,14 @@
 from django.utils import timezone
 
-from accounts.access import Role, role_of
-from accounts.home import HomePanel
+from accounts.access import APPROVER_ROLES, LOAN_WORK_ROLES, role_of
+from core.registry import HomePanel
 from post_loan.models import ActionStatus, ReviewStatus
 from post_loan.selectors import actions_visible_to, worklist_for
 
 
 def actions_panel(request) -> dict | None:
     user = request.user
-    if role_of(user) in (Role.BRANCH_HEAD, Role.ADMIN):
+    if role_of(user) in APPROVER_ROLES:
         actions = actions_visible_to(user)
         return {
             "head": True,
@@ -31,7 +31,7 @@ HOME_PANELS = [
     HomePanel(
         template="post_loan/_home_panel.html",
         context=actions_panel,
-        roles=frozenset({Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN}),
+        roles=LOAN_WORK_ROLES,
         order=20,
     )
 ]

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.access import profile_of, role_of, visible_branch_ids
+from accounts.access import APPROVER_ROLES, profile_of, role_of, visible_branch_ids
 from accounts.models import Role, StaffProfile
 from compliance.models import PenaltyKind, ViolationSource
 from compliance.services import violation_raise
@@ -50,7 +50,6 @@ EVIDENCE_EXTENSIONS = frozenset(
 LATE_ACTION_SCORE_DEDUCTION = Decimal("1.0")
 # Days an officer gets to redo an action the branch head returned.
 REDO_DAYS = 7
-HEAD_ROLES = (Role.BRANCH_HEAD, Role.ADMIN)
 
 
 # --- Generation ---------------------------------------------------------------------------
@@ -347,7 +346,7 @@ def required_actions_mark_late(*, as_of: dt.date) -> int:
 
 
 def is_head_for(user, action: RequiredAction) -> bool:
-    return role_of(user) in HEAD_ROLES and action.branch_id in visible_branch_ids(user)
+    return role_of(user) in APPROVER_ROLES and action.branch_id in visible_branch_ids(user)
 
 
 def validate_evidence_file(upload: UploadedFile) -> None:
@@ -649,7 +648,7 @@ def action_template_for(*, trigger: Trigger) -> ActionTemplate:
 @transaction.atomic
 def action_template_save(*, template: ActionTemplate, user) -> ActionTemplate:
     """Save a template edited by the branch head or an administrator."""
-    if role_of(user) not in HEAD_ROLES:
+    if role_of(user) not in APPROVER_ROLES:
         raise ValidationError(_("Only the branch head can edit action templates."))
     template.full_clean()
     template.save()

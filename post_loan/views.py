@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import Role, role_required, visible_branch_ids
-from branch_ops.forms import add_service_errors
+from accounts.access import APPROVER_ROLES, OVERSIGHT_ROLES, role_required, visible_branch_ids
+from core.forms import add_service_errors
 from loans.selectors import loans_visible_to
 from post_loan.domain import month_bounds
 from post_loan.forms import (
@@ -41,9 +41,6 @@ from post_loan.services import (
     required_action_review,
     required_action_waive,
 )
-
-HEAD_ROLES = (Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN)
-EDIT_ROLES = (Role.BRANCH_HEAD, Role.ADMIN)
 
 
 def _staff_in_scope(user):
@@ -141,7 +138,7 @@ def _head_post(request, pk, form_class, call, done_message, **form_kwargs):
 
 
 @require_POST
-@role_required(*EDIT_ROLES)
+@role_required(*APPROVER_ROLES)
 def action_review(request, pk):
     return _head_post(
         request,
@@ -155,7 +152,7 @@ def action_review(request, pk):
 
 
 @require_POST
-@role_required(*EDIT_ROLES)
+@role_required(*APPROVER_ROLES)
 def action_waive(request, pk):
     return _head_post(
         request,
@@ -167,7 +164,7 @@ def action_waive(request, pk):
 
 
 @require_POST
-@role_required(*EDIT_ROLES)
+@role_required(*APPROVER_ROLES)
 def action_reassign(request, pk):
     return _head_post(
         request,
@@ -206,7 +203,7 @@ def _period(request) -> tuple[dt.date, dt.date, str]:
     return start, end, start.strftime("%Y-%m")
 
 
-@role_required(*HEAD_ROLES)
+@role_required(*OVERSIGHT_ROLES)
 def branch_overview(request):
     start, end, month = _period(request)
     actions = actions_visible_to(request.user)
@@ -228,7 +225,7 @@ def branch_overview(request):
     )
 
 
-@role_required(*HEAD_ROLES)
+@role_required(*OVERSIGHT_ROLES)
 def monthly_scorecard(request):
     start, end, month = _period(request)
     return render(
@@ -238,7 +235,7 @@ def monthly_scorecard(request):
     )
 
 
-@role_required(*HEAD_ROLES)
+@role_required(*OVERSIGHT_ROLES)
 def penalty_list(request):
     penalties = penalties_visible_to(request.user)
     actions = {
@@ -249,12 +246,12 @@ def penalty_list(request):
     return render(request, "post_loan/penalty_list.html", {"rows": rows})
 
 
-@role_required(*HEAD_ROLES)
+@role_required(*OVERSIGHT_ROLES)
 def template_list(request):
     return render(request, "post_loan/template_list.html", {"templates": ActionTemplate.objects.all()})
 
 
-@role_required(*EDIT_ROLES)
+@role_required(*APPROVER_ROLES)
 def template_edit(request, pk=None):
     template = get_object_or_404(ActionTemplate, pk=pk) if pk else ActionTemplate()
     form = ActionTemplateForm(request.POST or None, instance=template)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import Role, StaffProfile
+from core.demo_output import say
 from loans.models import BorrowerType, Loan, LoanStatus
 from screening.models import DownPaymentReceipt, EarlyWarningSignal, FaceSigning, SignalKind
 from screening.services import (
@@ -33,8 +34,7 @@ def seed(*, stdout=None) -> None:
     policies = industry_policies_seed()
     active = Loan.objects.filter(status=LoanStatus.ACTIVE).select_related("borrower", "officer")
     if not active.exists():
-        if stdout is not None:
-            stdout.write(f"screening: {policies} industry policies; no loans yet")
+        say(stdout, f"screening: {policies} industry policies; no loans yet")
         return
     today = timezone.localdate()
     heads = {
@@ -94,8 +94,8 @@ def seed(*, stdout=None) -> None:
         )
         receipts += 1
     flags = fake_mortgage_check(as_of=today)
-    if stdout is not None:
-        stdout.write(
-            f"screening: {policies} industry policies, {signals} signals, {signed} face-signing records "
-            f"({FaceSigning.objects.count()} in all), {receipts} down-payment receipts, {len(flags)} project flags"
-        )
+    say(
+        stdout,
+        f"screening: {policies} industry policies, {signals} signals, {signed} face-signing records "
+        f"({FaceSigning.objects.count()} in all), {receipts} down-payment receipts, {len(flags)} project flags",
+    )

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.access import profile_of, role_of
+from accounts.access import APPROVER_ROLES, profile_of, role_of
 from accounts.models import Role, StaffProfile
 from loans.models import Borrower, BorrowerType, Guarantee, Loan, LoanStatus, Product
 from post_loan.models import Trigger
@@ -35,7 +35,6 @@ from screening.models import (
 # developer, and it has at least FAKE_MORTGAGE_MIN_BORROWERS of them (one staff buyer is normal).
 FAKE_MORTGAGE_EMPLOYER_SHARE = Decimal(str(getattr(settings, "FAKE_MORTGAGE_EMPLOYER_SHARE", "0.5")))
 FAKE_MORTGAGE_MIN_BORROWERS = 3
-HEAD_ROLES = (Role.BRANCH_HEAD, Role.ADMIN)
 
 
 def _stored(text) -> str:
@@ -50,7 +49,7 @@ def normalise_industry_code(code: str) -> str:
 
 @transaction.atomic
 def industry_policy_save(*, policy: IndustryPolicy, user) -> IndustryPolicy:
-    if role_of(user) not in HEAD_ROLES:
+    if role_of(user) not in APPROVER_ROLES:
         raise ValidationError(_("Only the branch head can edit the industry policy list."))
     policy.code = normalise_industry_code(policy.code)
     if not re.fullmatch(r"[A-T][0-9]{0,4}", policy.code):

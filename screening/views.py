@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import Role, has_role, role_required, visible_branch_ids
-from branch_ops.forms import add_service_errors
+from accounts.access import APPROVER_ROLES, OVERSIGHT_ROLES, has_role, role_required, visible_branch_ids
+from core.forms import add_service_errors
 from loans.selectors import borrowers_visible_to, loans_visible_to
 from screening.forms import (
     FaceSigningForm,
@@ -38,9 +38,6 @@ from screening.services import (
     signal_verify,
 )
 
-HEAD_ROLES = (Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN)
-EDIT_ROLES = (Role.BRANCH_HEAD, Role.ADMIN)
-
 
 def overview(request):
     user = request.user
@@ -51,7 +48,9 @@ def overview(request):
             "flagged_count": flagged_borrowers_visible_to(user).count(),
             "open_signals": open_signals_visible_to(user).count(),
             "gaps": face_signing_gaps_visible_to(user).count(),
-            "project_flags": project_flags_visible_to(user).count() if has_role(user, *HEAD_ROLES) else None,
+            "project_flags": project_flags_visible_to(user).count()
+            if has_role(user, *OVERSIGHT_ROLES)
+            else None,
         },
     )
 
@@ -60,7 +59,7 @@ def policy_list(request):
     return render(request, "screening/policy_list.html", {"policies": IndustryPolicy.objects.all()})
 
 
-@role_required(*EDIT_ROLES)
+@role_required(*APPROVER_ROLES)
 def policy_edit(request, pk=None):
     policy = get_object_or_404(IndustryPolicy, pk=pk) if pk else IndustryPolicy()
     form = IndustryPolicyForm(request.POST or None, instance=policy)
@@ -180,13 +179,13 @@ def face_signing_create(request, loan_id):
     )
 
 
-@role_required(*HEAD_ROLES)
+@role_required(*OVERSIGHT_ROLES)
 def project_flag_list(request):
     return render(request, "screening/project_flags.html", {"flags": project_flags_visible_to(request.user)})
 
 
 @require_POST
-@role_required(*EDIT_ROLES)
+@role_required(*APPROVER_ROLES)
 def project_check_run(request):
     flags = fake_mortgage_check(as_of=timezone.localdate(), branch_ids=set(visible_branch_ids(request.user)))
     messages.success(

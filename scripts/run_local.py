@@ -107,6 +107,11 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
+    from core.local_services import prepare_local_services
+
+    # Before Django reads the settings: the children (manage.py, gunicorn, worker, beat)
+    # inherit DATABASE_URL and find the broker folders and secret key in place.
+    prepare_local_services()
     import django
 
     django.setup()

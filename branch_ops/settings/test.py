@@ -2,8 +2,13 @@
 REDIS_URL is set, the real Redis; only the password hasher and the mail backend are swapped.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import DATABASE_URL, NO_DATABASE_URL, env
+
+if not DATABASE_URL:
+    raise ImproperlyConfigured(NO_DATABASE_URL)
 
 DEBUG = False
 SECRET_KEY = "test-only-key-not-used-anywhere-else-0123456789abcdef"  # noqa: S105

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from branch_ops.testing import iter_endpoints
+from core.testing import iter_endpoints
 
 # Pages anyone may open without logging in; everything else needs login.
 PUBLIC_URL_NAMES = {"healthz", "login", "set_language", "javascript-catalog"}

@@ -6,13 +6,13 @@ import time_machine
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from branch_ops.sections import DashboardScope
 from compliance import services
-from compliance.dashboard import DASHBOARD_SECTIONS
+from compliance.dashboard_sections import DASHBOARD_SECTIONS
 from compliance.exports import safe_cell
 from compliance.models import AttendanceStatus, TrainingKind, ViolationSource
 from compliance.selectors import staff_figures
 from compliance.tests.conftest import right_answers
+from core.registry import DashboardScope
 
 
 def _meeting(branch, day, statuses):

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from branch_ops.sections import DashboardScope
+from core.registry import DashboardScope
 from dashboard.demo import seed
 from dashboard.models import PortfolioSnapshot
 from dashboard.selectors import summary

@@ -5,7 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from branch_ops.sections import DashboardScope
+from core.registry import DashboardScope
 from dashboard.selectors import as_of_parse, dashboard_scope, summary, zero_npl_years
 from dashboard.tests.conftest import make_loan, make_npl_loan, snapshot
 

@@ -3,9 +3,9 @@ from decimal import Decimal
 
 import pytest
 
-from branch_ops.sections import DashboardScope
+from core.registry import DashboardScope
 from loan_collections import services
-from loan_collections.dashboard import DASHBOARD_SECTIONS, report_tables, section_context
+from loan_collections.dashboard_sections import DASHBOARD_SECTIONS, report_tables, section_context
 from loan_collections.factories import CollectionCaseFactory, PromiseToPayFactory, overdue_loan
 from loan_collections.models import PromiseStatus
 from loans.factories import BorrowerFactory, RepaymentFactory

@@ -1,9 +1,9 @@
 import datetime as dt
 
 from accounts.access import visible_branch_ids
-from branch_ops.sections import DashboardScope
-from post_loan.dashboard import DASHBOARD_SECTIONS as ACTION_SECTIONS
-from screening.dashboard import DASHBOARD_SECTIONS as SCREENING_SECTIONS
+from core.registry import DashboardScope
+from post_loan.dashboard_sections import DASHBOARD_SECTIONS as ACTION_SECTIONS
+from screening.dashboard_sections import DASHBOARD_SECTIONS as SCREENING_SECTIONS
 
 
 def test_dashboard_sections_render_their_counts_and_report_tables(branch_head, officer, loan_of):

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
-from branch_ops.testing import endpoints_with_arguments, iter_endpoints
+from core.testing import endpoints_with_arguments, iter_endpoints
 from security.tests.registry import REGISTRY
 
 ENDPOINTS = iter_endpoints()

@@ -11,7 +11,7 @@ from django.apps import apps
 from django.test import Client
 from django.urls import reverse
 
-from branch_ops.testing import iter_endpoints
+from core.testing import iter_endpoints
 from loans.factories import BorrowerFactory, LoanFactory
 from security.tests import registry as r
 

@@ -13,8 +13,8 @@ from django.db import models
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from branch_ops.sections import ReportTable
 from compliance.models import PenaltyKind, Regulation, TrainingSession, Violation, ViolationSource
+from core.registry import ReportTable
 from dashboard import forms as dashboard_forms
 from dashboard.reports import report_workbook
 from ledger_import import forms as import_forms

@@ -1,22 +1,32 @@
 from importlib import import_module
 
-from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils.module_loading import module_has_submodule
+
+# The demo seeds, in the order they build on each other: staff first, then the ledger
+# imported from a generated core-banking file, then what the branch records about those
+# loans (schedules and history, collections, compliance, required actions, screening),
+# and last the month-end snapshots the dashboard reads.
+DEMO_MODULES = (
+    "accounts.demo",
+    "ledger_import.demo",
+    "loans.demo",
+    "loan_collections.demo",
+    "compliance.demo",
+    "post_loan.demo",
+    "screening.demo",
+    "dashboard.demo",
+)
 
 
 class Command(BaseCommand):
     help = (
         "Create the demo branch, staff and data. Idempotent: running it again creates "
-        "nothing twice. Each app contributes its own demo.py, run in INSTALLED_APPS order."
+        "nothing twice. Each app's demo.py runs in the order DEMO_MODULES declares."
     )
 
     def handle(self, *args, **options):
-        for config in apps.get_app_configs():
-            if not module_has_submodule(config.module, "demo"):
-                continue
-            module = import_module(f"{config.name}.demo")
+        for name in DEMO_MODULES:
             with transaction.atomic():
-                module.seed(stdout=self.stdout)
+                import_module(name).seed(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

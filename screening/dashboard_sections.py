@@ -1,10 +1,10 @@
-"""Dashboard section of the risk screening (branch_ops/sections.py): counts with links."""
+"""Dashboard section of the risk screening (core/registry.py): counts with links."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.access import Role, has_role
-from branch_ops.sections import DashboardScope, DashboardSection, ReportTable
+from accounts.access import OVERSIGHT_ROLES, has_role
+from core.registry import DashboardScope, DashboardSection, ReportTable
 from screening.models import FlagStatus
 from screening.selectors import (
     face_signing_gaps_visible_to,
@@ -23,7 +23,7 @@ def _narrow(queryset, scope: DashboardScope, branch_field: str, officer_field: s
 
 def _counts(scope: DashboardScope) -> dict:
     user = scope.user
-    head = has_role(user, Role.BRANCH_HEAD, Role.COMPLIANCE, Role.ADMIN)
+    head = has_role(user, *OVERSIGHT_ROLES)
     return {
         "flagged_customers": _narrow(flagged_loans_visible_to(user), scope, "branch_id", "officer_id")
         .values("borrower_id")

@@ -1,4 +1,4 @@
-"""The compliance section of the dashboard and the monthly report (see branch_ops/sections.py)."""
+"""The compliance section of the dashboard and the monthly report (see core/registry.py)."""
 
 import datetime as dt
 
@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import Role, StaffProfile
-from branch_ops.sections import DashboardScope, DashboardSection, ReportTable
 from compliance.exports import figures_headers, figures_rows
 from compliance.models import (
     ATTENDED,
@@ -19,6 +18,7 @@ from compliance.models import (
     ViolationStatus,
 )
 from compliance.selectors import staff_figures
+from core.registry import DashboardScope, DashboardSection, ReportTable
 
 
 def _staff_filter(scope: DashboardScope, field: str) -> Q:

@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from branch_ops.sections import DashboardScope, DashboardSection, ReportTable
+from core.registry import DashboardScope, DashboardSection, ReportTable
 from loan_collections.models import (
     OPEN_STAGES,
     CollectionCase,

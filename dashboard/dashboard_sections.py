@@ -1,12 +1,12 @@
 """This app's own dashboard section, through the same contract as every other app's
-(branch_ops.sections): the last month-end balances from the portfolio snapshots (one
+(core.registry): the last month-end balances from the portfolio snapshots (one
 indexed query, whatever the size of the ledger)."""
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from branch_ops.sections import DashboardScope, DashboardSection, ReportTable
+from core.registry import DashboardScope, DashboardSection, ReportTable
 from dashboard.models import PortfolioSnapshot
 from dashboard.reports import wan
 

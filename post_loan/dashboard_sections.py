@@ -1,11 +1,11 @@
-"""Dashboard and monthly-report sections of the required actions (branch_ops/sections.py)."""
+"""Dashboard and monthly-report sections of the required actions (core/registry.py)."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.access import scope_queryset
-from branch_ops.sections import DashboardScope, DashboardSection, ReportTable
+from core.registry import DashboardScope, DashboardSection, ReportTable
 from post_loan.domain import month_bounds
 from post_loan.models import ActionStatus, RequiredAction
 from post_loan.selectors import rates_per_officer, rates_per_template
