@@ -1,8 +1,7 @@
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from accounts.access import scope_queryset
-from accounts.models import Role, StaffProfile
+from accounts.models import StaffProfile
 
 
 def staff_visible_to(user) -> QuerySet[StaffProfile]:
@@ -13,13 +12,3 @@ def staff_visible_to(user) -> QuerySet[StaffProfile]:
         branch_field="branch",
         officer_field="user",
     ).order_by("branch__code", "role", "employee_no")
-
-
-def officers_of_branch(*, branch_ids) -> QuerySet:
-    """Active loan officers (users) of the given branches, for assignment drop-downs."""
-    return (
-        get_user_model()
-        .objects.filter(is_active=True, profile__branch_id__in=branch_ids, profile__role=Role.OFFICER)
-        .select_related("profile")
-        .order_by("profile__employee_no")
-    )

@@ -18,6 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "branch_ops.settings.local")
+from core.local_services import prepare_local_services  # noqa: E402
+
+prepare_local_services()  # the embedded PostgreSQL when DATABASE_URL is unset
 
 import django  # noqa: E402
 

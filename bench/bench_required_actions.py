@@ -17,6 +17,9 @@ import django
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "branch_ops.settings.local")
+from core.local_services import prepare_local_services  # noqa: E402
+
+prepare_local_services()  # the embedded PostgreSQL when DATABASE_URL is unset
 django.setup()
 
 from django.contrib.auth import get_user_model  # noqa: E402
