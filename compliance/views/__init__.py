@@ -1,0 +1,1 @@
+"""The compliance app's pages, one module per subdomain (compliance/urls.py names them)."""
