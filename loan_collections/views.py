@@ -14,7 +14,6 @@ from accounts.access import Role, can_see_personal_data, profile_of, role_requir
 from accounts.masking import mask_phone
 from core.forms import add_service_errors
 from loan_collections import selectors, services
-from loan_collections.contact_policy import day_status
 from loan_collections.forms import (
     CaseOpenForm,
     CollectionSettingsForm,
@@ -30,23 +29,9 @@ from loan_collections.models import OPEN_STAGES, CollectionCase, PlanMeasure
 from loans.selectors import borrowers_visible_to, loans_visible_to
 
 
-def _branch_id(user):
-    profile = profile_of(user)
-    return profile.branch_id if profile else None
-
-
-def quiet_status(user) -> dict:
-    """Today's humane-timing status for the user's branch (worklist, home panel)."""
-    now = timezone.localtime()
-    branch_id = _branch_id(user)
-    rules = selectors.rules_for_branch(branch_id)
-    verdict = selectors.contact_check(branch_id=branch_id, at=now)
-    return {"quiet_day": day_status(now.date(), rules), "verdict": verdict, "rules": rules}
-
-
 def worklist(request):
     context = selectors.worklist_for(request.user)
-    context["status"] = quiet_status(request.user)
+    context["status"] = selectors.quiet_status(request.user)
     return render(request, "loan_collections/worklist.html", context)
 
 
