@@ -4,15 +4,13 @@ from loan_collections import selectors
 
 
 def _panel(request):
-    from loan_collections.views import quiet_status
-
     cases = (
         selectors.cases_visible_to(request.user)
         .filter(stage__in=selectors.OPEN_STAGES)
         .select_related("borrower")
         .order_by("next_action_on", "-days_past_due")[:8]
     )
-    return {"status": quiet_status(request.user), "cases": list(cases)}
+    return {"status": selectors.quiet_status(request.user), "cases": list(cases)}
 
 
 HOME_PANELS = [

@@ -15,7 +15,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 
-from accounts.access import descendant_branch_ids
+from accounts.access import COLLECTION_ROLES, descendant_branch_ids
 from accounts.masking import mask_phone
 from accounts.models import Branch, Role, StaffProfile
 from loan_collections.models import OPEN_STAGES, CollectionCase, PromiseStatus, PromiseToPay, Stage
@@ -124,7 +124,7 @@ def reminders_send(*, day: dt.date, branch_ids: list[int] | None = None) -> dict
     """Queue the worklist of every officer and the summary of every branch head for ``day``
     (the 20th or 25th; any date when run by hand). Safe to run twice: nothing is queued
     again. Returns how many emails were queued now and how many existed already."""
-    staff = StaffProfile.objects.filter(role__in=[Role.OFFICER, Role.BRANCH_HEAD]).select_related("user")
+    staff = StaffProfile.objects.filter(role__in=COLLECTION_ROLES).select_related("user")
     if branch_ids is not None:
         staff = staff.filter(branch_id__in=branch_ids)
     staff = [profile for profile in staff if profile.user.is_active and profile.user.email]

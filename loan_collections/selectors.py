@@ -1,4 +1,4 @@
-"""Reads for collection, including the one scoping of cases, contacts and promises."""
+"""Reads for collection, including the one per-user scoping of cases and what hangs off them."""
 
 import datetime as dt
 from collections import defaultdict
@@ -7,9 +7,16 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
-from accounts.access import scope_queryset
+from accounts.access import profile_of, scope_queryset
 from accounts.models import Role, StaffProfile
-from loan_collections.contact_policy import SHANGHAI, PolicyRules, Verdict, contact_window, week_start
+from loan_collections.contact_policy import (
+    SHANGHAI,
+    PolicyRules,
+    Verdict,
+    contact_window,
+    day_status,
+    week_start,
+)
 from loan_collections.models import (
     CALL_CHANNELS,
     OPEN_STAGES,
@@ -31,12 +38,6 @@ def cases_visible_to(user) -> QuerySet[CollectionCase]:
     """Every case view goes through here: an officer sees the cases assigned to them, the
     branch head and compliance their branches' cases."""
     return scope_queryset(CollectionCase.objects.all(), user, branch_field="branch", officer_field="officer")
-
-
-def contacts_visible_to(user) -> QuerySet[ContactAttempt]:
-    return scope_queryset(
-        ContactAttempt.objects.all(), user, branch_field="case__branch", officer_field="case__officer"
-    )
 
 
 def promises_visible_to(user) -> QuerySet[PromiseToPay]:
@@ -99,6 +100,16 @@ def contact_check(
     is_call = channel is None or channel in CALL_CHANNELS
     calls = calls_in_week(borrower_id=borrower_id, at=at) if borrower_id and is_call else 0
     return contact_window(at, rules_for_branch(branch_id), calls_this_week=calls, is_call=is_call)
+
+
+def quiet_status(user) -> dict:
+    """Today's humane-timing status for the user's branch (worklist, home panel)."""
+    now = timezone.localtime()
+    profile = profile_of(user)
+    branch_id = profile.branch_id if profile else None
+    rules = rules_for_branch(branch_id)
+    verdict = contact_check(branch_id=branch_id, at=now)
+    return {"quiet_day": day_status(now.date(), rules), "verdict": verdict, "rules": rules}
 
 
 def borrower_overdue_and_balance(*, borrower_id: int) -> tuple[Decimal, Decimal]:

@@ -9,14 +9,14 @@ from loan_collections.reminders import reminders_send
 from loan_collections.services import cases_sync, promises_check
 
 
-@shared_task(acks_late=True)
+@shared_task
 def open_collection_cases(day: str | None = None) -> dict:
     """Daily 07:00: open, update and close cases from yesterday's ledger figures."""
     as_of = dt.date.fromisoformat(day) if day else timezone.localdate()
     return cases_sync(as_of=as_of)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def check_promises(at: str | None = None) -> dict:
     """Daily 16:00: check the promises due today (and any earlier ones still pending)."""
     moment = dt.datetime.fromisoformat(at) if at else timezone.now()
@@ -25,7 +25,7 @@ def check_promises(at: str | None = None) -> dict:
     return promises_check(at=moment)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_collection_reminders(day: str | None = None) -> dict:
     """20th and 25th at 08:30: the officers' worklists and the branch heads' summaries."""
     return reminders_send(day=dt.date.fromisoformat(day) if day else timezone.localdate())

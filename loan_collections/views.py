@@ -3,7 +3,6 @@
 import contextlib
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -12,9 +11,8 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import Role, can_see_personal_data, profile_of, role_required
 from accounts.masking import mask_phone
-from core.forms import add_service_errors
+from core.forms import submit_form
 from loan_collections import selectors, services
-from loan_collections.contact_policy import day_status
 from loan_collections.forms import (
     CaseOpenForm,
     CollectionSettingsForm,
@@ -30,23 +28,9 @@ from loan_collections.models import OPEN_STAGES, CollectionCase, PlanMeasure
 from loans.selectors import borrowers_visible_to, loans_visible_to
 
 
-def _branch_id(user):
-    profile = profile_of(user)
-    return profile.branch_id if profile else None
-
-
-def quiet_status(user) -> dict:
-    """Today's humane-timing status for the user's branch (worklist, home panel)."""
-    now = timezone.localtime()
-    branch_id = _branch_id(user)
-    rules = selectors.rules_for_branch(branch_id)
-    verdict = selectors.contact_check(branch_id=branch_id, at=now)
-    return {"quiet_day": day_status(now.date(), rules), "verdict": verdict, "rules": rules}
-
-
 def worklist(request):
     context = selectors.worklist_for(request.user)
-    context["status"] = quiet_status(request.user)
+    context["status"] = selectors.quiet_status(request.user)
     return render(request, "loan_collections/worklist.html", context)
 
 
@@ -80,38 +64,31 @@ def case_detail(request, pk):
 def case_open(request):
     borrowers = borrowers_visible_to(request.user).exclude(collection_cases__stage__in=OPEN_STAGES)
     form = CaseOpenForm(request.POST or None, borrowers=borrowers)
-    if request.method == "POST" and form.is_valid():
-        try:
-            case = services.case_open(
-                borrower=form.cleaned_data["borrower"],
-                by=request.user,
-                as_of=timezone.localdate(),
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Collection case opened."))
-            return redirect("collections-case", pk=case.pk)
+    outcome = submit_form(
+        request,
+        form,
+        lambda data: services.case_open(
+            borrower=data["borrower"], by=request.user, as_of=timezone.localdate(), reason=data["reason"]
+        ),
+    )
+    if outcome:
+        messages.success(request, _("Collection case opened."))
+        return redirect("collections-case", pk=outcome.value.pk)
     return render(request, "loan_collections/form.html", {"form": form, "title": _("Open a collection case")})
 
 
 def case_move(request, pk):
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
     form = StageMoveForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.case_move(
-                case=case,
-                to_stage=form.cleaned_data["to_stage"],
-                by=request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Case moved."))
-            return redirect("collections-case", pk=case.pk)
+    if submit_form(
+        request,
+        form,
+        lambda data: services.case_move(
+            case=case, to_stage=data["to_stage"], by=request.user, reason=data["reason"]
+        ),
+    ):
+        messages.success(request, _("Case moved."))
+        return redirect("collections-case", pk=case.pk)
     return render(
         request, "loan_collections/form.html", {"form": form, "title": _("Move the case"), "case": case}
     )
@@ -122,14 +99,9 @@ def contact_create(request, pk):
     form = ContactForm(
         request.POST or None, initial={"contacted_at": timezone.localtime().replace(second=0, microsecond=0)}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contact_log(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Contact logged."))
-            return redirect("collections-case", pk=case.pk)
+    if submit_form(request, form, lambda data: services.contact_log(case=case, by=request.user, **data)):
+        messages.success(request, _("Contact logged."))
+        return redirect("collections-case", pk=case.pk)
     return render(
         request,
         "loan_collections/contact_form.html",
@@ -140,14 +112,9 @@ def contact_create(request, pk):
 def plan_create(request, pk):
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
     form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_create(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Plan saved."))
-            return redirect("collections-case", pk=case.pk)
+    if submit_form(request, form, lambda data: services.plan_create(case=case, by=request.user, **data)):
+        messages.success(request, _("Plan saved."))
+        return redirect("collections-case", pk=case.pk)
     return render(
         request, "loan_collections/form.html", {"form": form, "title": _("Collection plan"), "case": case}
     )
@@ -156,32 +123,24 @@ def plan_create(request, pk):
 def measure_add(request, pk):
     plan = get_object_or_404(selectors.plans_visible_to(request.user), pk=pk)
     form = MeasureForm(request.POST or None, branch_id=plan.branch_id)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.plan_measure_add(plan=plan, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Measure added."))
-            return (
-                redirect("collections-case", pk=plan.case_id)
-                if plan.case_id
-                else redirect("collections-worklist")
-            )
+    if submit_form(request, form, lambda data: services.plan_measure_add(plan=plan, by=request.user, **data)):
+        messages.success(request, _("Measure added."))
+        return (
+            redirect("collections-case", pk=plan.case_id)
+            if plan.case_id
+            else redirect("collections-worklist")
+        )
     return render(request, "loan_collections/form.html", {"form": form, "title": _("Add a measure")})
 
 
 def legal_create(request, pk):
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
     form = LegalActionForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.legal_action_record(case=case, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Lawsuit recorded."))
-            return redirect("collections-case", pk=case.pk)
+    if submit_form(
+        request, form, lambda data: services.legal_action_record(case=case, by=request.user, **data)
+    ):
+        messages.success(request, _("Lawsuit recorded."))
+        return redirect("collections-case", pk=case.pk)
     return render(
         request,
         "loan_collections/form.html",
@@ -193,14 +152,11 @@ def legal_update(request, pk):
     action = get_object_or_404(selectors.legal_actions_visible_to(request.user), pk=pk)
     initial = {"stage": action.stage, "outcome": action.outcome, "recovered_amount": action.recovered_amount}
     form = LegalUpdateForm(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.legal_action_update(action=action, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Lawsuit updated."))
-            return redirect("collections-case", pk=action.case_id)
+    if submit_form(
+        request, form, lambda data: services.legal_action_update(action=action, by=request.user, **data)
+    ):
+        messages.success(request, _("Lawsuit updated."))
+        return redirect("collections-case", pk=action.case_id)
     return render(request, "loan_collections/form.html", {"form": form, "title": str(action), "upload": True})
 
 
@@ -219,17 +175,16 @@ def legal_document(request, pk):
 def overdue_cause(request, loan_pk):
     loan = get_object_or_404(loans_visible_to(request.user), pk=loan_pk)
     form = OverdueCauseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.overdue_cause_record(
-                loan=loan, by=request.user, on=timezone.localdate(), **form.cleaned_data
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Cause recorded."))
-            case = CollectionCase.objects.filter(borrower_id=loan.borrower_id, stage__in=OPEN_STAGES).first()
-            return redirect("collections-case", pk=case.pk) if case else redirect("collections-worklist")
+    if submit_form(
+        request,
+        form,
+        lambda data: services.overdue_cause_record(
+            loan=loan, by=request.user, on=timezone.localdate(), **data
+        ),
+    ):
+        messages.success(request, _("Cause recorded."))
+        case = CollectionCase.objects.filter(borrower_id=loan.borrower_id, stage__in=OPEN_STAGES).first()
+        return redirect("collections-case", pk=case.pk) if case else redirect("collections-worklist")
     return render(
         request,
         "loan_collections/form.html",
@@ -265,15 +220,15 @@ def settings_edit(request):
     profile = profile_of(request.user)
     instance = selectors.settings_for_branch(profile.branch_id)
     form = CollectionSettingsForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        try:
-            services.collection_settings_save(branch=profile.branch, by=request.user, **fields)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Collection rules saved."))
-            return redirect("collections-settings")
+    if submit_form(
+        request,
+        form,
+        lambda data: services.collection_settings_save(
+            branch=profile.branch, by=request.user, **{name: data[name] for name in form.Meta.fields}
+        ),
+    ):
+        messages.success(request, _("Collection rules saved."))
+        return redirect("collections-settings")
     return render(request, "loan_collections/form.html", {"form": form, "title": _("Humane-timing rules")})
 
 

@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from core.queue import enqueue_on_commit
 from notifications.models import EmailStatus, OutgoingEmail
 
 logger = logging.getLogger(__name__)
@@ -77,10 +78,9 @@ def email_queue(
 
 
 def email_enqueue_many(*, email_ids: list[int]) -> None:
-    from notifications.tasks import send_email
-
-    ids = list(email_ids)
-    transaction.on_commit(lambda: [send_email.delay(email_id) for email_id in ids])
+    """Send each email's task once the current transaction commits."""
+    for email_id in email_ids:
+        enqueue_on_commit("notifications.tasks.send_email", email_id)
 
 
 def email_send(*, email_id: int) -> OutgoingEmail | None:

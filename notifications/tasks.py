@@ -8,7 +8,6 @@ from notifications.services import TRANSIENT_EMAIL_ERRORS, email_send
 
 
 @shared_task(
-    acks_late=True,
     autoretry_for=TRANSIENT_EMAIL_ERRORS,
     retry_backoff=30,
     retry_backoff_max=30 * 60,
@@ -22,7 +21,7 @@ def send_email(email_id: int) -> str:
     return email.status if email else "skipped"
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_queued_emails() -> int:
     """Sweep: enqueue emails queued over ten minutes ago and still unsent (e.g. their task was
     lost with a broker restart). Sending is idempotent, so an extra task is harmless."""
