@@ -1,6 +1,10 @@
-"""This app's own dashboard section, through the same contract as every other app's
-(core.registry): the last month-end balances from the portfolio snapshots (one
-indexed query, whatever the size of the ledger)."""
+"""The dashboard app's own entry in the dashboard registry (core.registry).
+
+Every app may have a ``dashboard_sections.py`` whose ``DASHBOARD_SECTIONS`` core discovers
+at start-up; the dashboard page (dashboard.presenters) and the monthly report
+(dashboard.reports) show each section. This module is not the page itself: it is this
+app's section, through the same contract as the others: the last month-end balances from
+the portfolio snapshots (one indexed query, whatever the size of the ledger)."""
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _

@@ -1,5 +1,9 @@
-"""The dashboard page's context: figures in 万元, each with the link to the list behind it,
-and the chart data the static script draws. Reads only through dashboard.selectors."""
+"""The template context of the dashboard page (dashboard.views.dashboard renders it):
+figures in 万元, each with the link to the list behind it, the chart data the static
+script draws, and the sections every app contributes (core.registry).
+
+Reads only through dashboard.selectors, as the summary API (dashboard.api) and the
+monthly report (dashboard.reports) do; nothing here queries or writes."""
 
 from django.urls import reverse
 from django.utils.translation import gettext as _

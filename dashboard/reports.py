@@ -1,4 +1,7 @@
-"""The monthly post-loan report (贷后管理月报) as an Excel workbook and a PDF.
+"""The monthly post-loan report (贷后管理月报): its figures (``report_data``, with the
+tables every app's dashboard section adds through core.registry) drawn as an Excel
+workbook and a PDF. dashboard.services.monthly_report_generate stores both and emails the
+links. ``wan``, the 万元 amounts the page and the sections print, lives here too.
 
 The PDF is drawn with ReportLab: pure Python, already the reference PDF library, and its
 built-in CID font STSong-Light (Adobe's Simplified Chinese font, which every PDF reader

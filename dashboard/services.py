@@ -3,6 +3,7 @@
 import csv
 import datetime as dt
 import io
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -15,10 +16,21 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from accounts.access import descendant_branch_ids
 from accounts.models import Branch, Role, StaffProfile
+from core.registry import DashboardScope
 from dashboard.models import MonthlyReport, PortfolioSnapshot, SnapshotSource
-from dashboard.selectors import BUCKET_LABELS, CLASS_LABELS, ledger_rows, ledger_version_bump, today
+from dashboard.reports import report_data, report_pdf, report_workbook
+from dashboard.selectors import (
+    BUCKET_LABELS,
+    CLASS_LABELS,
+    ledger_rows,
+    ledger_version_bump,
+    month_end,
+    today,
+)
 from loans.models import BorrowerType, Product
+from notifications.services import email_queue
 
 
 @transaction.atomic
@@ -79,6 +91,45 @@ def snapshot_import_csv(*, data: bytes, allowed_branch_ids) -> int:
     npl_balance, overdue_balance, loan_count`` and optional breakdowns ``product:KEY``,
     ``type:KEY``, ``class:1..5``, ``bucket:KEY``). All or nothing: any bad line rejects the
     file with its line number. A row for a date, branch and officer already there replaces it."""
+    snapshots = snapshot_csv_parse(data=data, allowed_branch_ids=allowed_branch_ids)
+    if not snapshots:
+        raise ValidationError(_("The file has no rows."))
+    _snapshots_merge(snapshots)
+    return len(snapshots)
+
+
+def _snapshots_merge(snapshots: list[PortfolioSnapshot]) -> None:
+    """Replace the rows of the same date, branch and officer, in one transaction."""
+    with transaction.atomic():
+        match = Q()
+        for snapshot in snapshots:
+            match |= Q(as_of=snapshot.as_of, branch_id=snapshot.branch_id, officer_id=snapshot.officer_id)
+        PortfolioSnapshot.objects.filter(match).delete()
+        PortfolioSnapshot.objects.bulk_create(snapshots, batch_size=2000)
+
+
+@dataclass(frozen=True)
+class _ImportLookups:
+    """Branch codes the importer may write to, and officers by username or employee number."""
+
+    branches: dict[str, int]
+    officers: dict[str, int]
+
+
+def snapshot_csv_parse(*, data: bytes, allowed_branch_ids) -> list[PortfolioSnapshot]:
+    """The CSV's rows as unsaved snapshots; a ValidationError naming the first bad line."""
+    reader = _csv_reader(data)
+    lookups = _import_lookups(allowed_branch_ids)
+    snapshots, keys = [], set()
+    for line, raw in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+        snapshots.append(_snapshot_from_row(row, line=line, lookups=lookups, keys=keys))
+    return snapshots
+
+
+def _csv_reader(data: bytes) -> csv.DictReader:
+    """A reader over the decoded file, once its header names every required column and
+    only known breakdown columns."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -94,93 +145,110 @@ def snapshot_import_csv(*, data: bytes, allowed_branch_ids) -> int:
         prefix, _sep, key = name.partition(":")
         if prefix not in IMPORT_BREAKDOWNS or key not in IMPORT_BREAKDOWNS[prefix][1]:
             raise ValidationError(_("Unknown column “%(name)s”."), params={"name": name})
-    branches = {b.code: b.pk for b in Branch.objects.filter(id__in=allowed_branch_ids)}
-    User = get_user_model()
+    return reader
+
+
+def _import_lookups(allowed_branch_ids) -> _ImportLookups:
     officers = {}
-    for user_id, username, employee_no in User.objects.values_list("id", "username", "profile__employee_no"):
+    for user_id, username, employee_no in get_user_model().objects.values_list(
+        "id", "username", "profile__employee_no"
+    ):
         officers[username] = user_id
         if employee_no:
             officers[employee_no] = user_id
-    snapshots, keys = [], set()
-    for line, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
-        try:
-            as_of = dt.date.fromisoformat(row["as_of"])
-        except ValueError:
-            raise ValidationError(
-                _("Line %(line)s: as_of “%(value)s” is not a date (YYYY-MM-DD)."),
-                params={"line": line, "value": row["as_of"]},
-            ) from None
-        if as_of > today():
-            raise ValidationError(_("Line %(line)s: the date is in the future."), params={"line": line})
-        branch_id = branches.get(row["branch"])
-        if branch_id is None:
-            raise ValidationError(
-                _("Line %(line)s: branch “%(code)s” is unknown or not yours."),
-                params={"line": line, "code": row["branch"]},
-            )
-        officer_id = None
-        if row.get("officer"):
-            officer_id = officers.get(row["officer"])
-            if officer_id is None:
-                raise ValidationError(
-                    _("Line %(line)s: officer “%(name)s” is unknown."),
-                    params={"line": line, "name": row["officer"]},
-                )
-        key = (as_of, branch_id, officer_id)
-        if key in keys:
-            raise ValidationError(
-                _("Line %(line)s repeats a date, branch and officer."), params={"line": line}
-            )
-        keys.add(key)
-        balance = _money(row["balance"], line, "balance")
-        npl = _money(row["npl_balance"], line, "npl_balance")
-        overdue = _money(row["overdue_balance"], line, "overdue_balance")
-        if npl > balance or overdue > balance:
-            raise ValidationError(
-                _("Line %(line)s: the NPL and overdue balances cannot exceed the balance."),
-                params={"line": line},
-            )
-        try:
-            loan_count = int(row["loan_count"] or "0")
-        except ValueError:
-            loan_count = -1
-        if loan_count < 0:
-            raise ValidationError(
-                _("Line %(line)s: loan_count must be a whole number."), params={"line": line}
-            )
-        breakdowns = {field: {} for field, _keys in IMPORT_BREAKDOWNS.values()}
-        for name, value in row.items():
-            prefix, _sep, part = name.partition(":")
-            if prefix in IMPORT_BREAKDOWNS and value:
-                breakdowns[IMPORT_BREAKDOWNS[prefix][0]][part] = str(_money(value, line, name))
-        snapshots.append(
-            PortfolioSnapshot(
-                as_of=as_of,
-                branch_id=branch_id,
-                officer_id=officer_id,
-                balance=balance,
-                npl_balance=npl,
-                overdue_balance=overdue,
-                loan_count=loan_count,
-                source=SnapshotSource.IMPORT,
-                **breakdowns,
-            )
+    return _ImportLookups(
+        branches={b.code: b.pk for b in Branch.objects.filter(id__in=allowed_branch_ids)}, officers=officers
+    )
+
+
+def _snapshot_from_row(row: dict, *, line: int, lookups: _ImportLookups, keys: set) -> PortfolioSnapshot:
+    """One line, checked in reading order; ``keys`` collects (date, branch, officer) to refuse repeats."""
+    as_of = _row_date(row, line)
+    branch_id = _row_branch(row, line, lookups)
+    officer_id = _row_officer(row, line, lookups)
+    key = (as_of, branch_id, officer_id)
+    if key in keys:
+        raise ValidationError(_("Line %(line)s repeats a date, branch and officer."), params={"line": line})
+    keys.add(key)
+    balance = _money(row["balance"], line, "balance")
+    npl = _money(row["npl_balance"], line, "npl_balance")
+    overdue = _money(row["overdue_balance"], line, "overdue_balance")
+    if npl > balance or overdue > balance:
+        raise ValidationError(
+            _("Line %(line)s: the NPL and overdue balances cannot exceed the balance."),
+            params={"line": line},
         )
-    if not snapshots:
-        raise ValidationError(_("The file has no rows."))
-    with transaction.atomic():
-        match = Q()
-        for as_of, branch_id, officer_id in keys:
-            match |= Q(as_of=as_of, branch_id=branch_id, officer_id=officer_id)
-        PortfolioSnapshot.objects.filter(match).delete()
-        PortfolioSnapshot.objects.bulk_create(snapshots, batch_size=2000)
-    return len(snapshots)
+    loan_count = _row_loan_count(row, line)
+    breakdowns = _row_breakdowns(row, line)
+    return PortfolioSnapshot(
+        as_of=as_of,
+        branch_id=branch_id,
+        officer_id=officer_id,
+        balance=balance,
+        npl_balance=npl,
+        overdue_balance=overdue,
+        loan_count=loan_count,
+        source=SnapshotSource.IMPORT,
+        **breakdowns,
+    )
+
+
+def _row_date(row: dict, line: int) -> dt.date:
+    try:
+        as_of = dt.date.fromisoformat(row["as_of"])
+    except ValueError:
+        raise ValidationError(
+            _("Line %(line)s: as_of “%(value)s” is not a date (YYYY-MM-DD)."),
+            params={"line": line, "value": row["as_of"]},
+        ) from None
+    if as_of > today():
+        raise ValidationError(_("Line %(line)s: the date is in the future."), params={"line": line})
+    return as_of
+
+
+def _row_branch(row: dict, line: int, lookups: _ImportLookups) -> int:
+    branch_id = lookups.branches.get(row["branch"])
+    if branch_id is None:
+        raise ValidationError(
+            _("Line %(line)s: branch “%(code)s” is unknown or not yours."),
+            params={"line": line, "code": row["branch"]},
+        )
+    return branch_id
+
+
+def _row_officer(row: dict, line: int, lookups: _ImportLookups) -> int | None:
+    """The officer column is optional: empty means a branch-level row."""
+    if not row.get("officer"):
+        return None
+    officer_id = lookups.officers.get(row["officer"])
+    if officer_id is None:
+        raise ValidationError(
+            _("Line %(line)s: officer “%(name)s” is unknown."),
+            params={"line": line, "name": row["officer"]},
+        )
+    return officer_id
+
+
+def _row_loan_count(row: dict, line: int) -> int:
+    try:
+        loan_count = int(row["loan_count"] or "0")
+    except ValueError:
+        loan_count = -1
+    if loan_count < 0:
+        raise ValidationError(_("Line %(line)s: loan_count must be a whole number."), params={"line": line})
+    return loan_count
+
+
+def _row_breakdowns(row: dict, line: int) -> dict[str, dict[str, str]]:
+    breakdowns = {field: {} for field, _keys in IMPORT_BREAKDOWNS.values()}
+    for name, value in row.items():
+        prefix, _sep, part = name.partition(":")
+        if prefix in IMPORT_BREAKDOWNS and value:
+            breakdowns[IMPORT_BREAKDOWNS[prefix][0]][part] = str(_money(value, line, name))
+    return breakdowns
 
 
 def _branch_and_below(branch_id: int) -> frozenset[int]:
-    from accounts.access import descendant_branch_ids
-
     return frozenset(descendant_branch_ids(branch_id, Branch.objects.values_list("id", "parent_id")))
 
 
@@ -189,11 +257,6 @@ def monthly_report_generate(*, branch_id: int, month: dt.date, email: bool = Tru
     below it for ``month``, store the workbook and the PDF, and queue one email per branch
     head with the links. Figures are those of the month end (the latest snapshot on or
     before it). Safe to run twice: the report is replaced, the email is queued once."""
-    from core.registry import DashboardScope
-    from dashboard.reports import report_data, report_pdf, report_workbook
-    from dashboard.selectors import month_end
-    from notifications.services import email_queue
-
     month = month.replace(day=1)
     last_day = month_end(month.year, month.month)
     if last_day >= today():

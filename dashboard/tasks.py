@@ -1,3 +1,5 @@
+"""Beat jobs of the dashboard: thin wrappers around dashboard.services, safe to rerun."""
+
 import datetime as dt
 
 from celery import shared_task
@@ -6,7 +8,7 @@ from django.utils import timezone
 from dashboard.services import monthly_reports_generate_all, snapshot_build
 
 
-@shared_task(acks_late=True)
+@shared_task
 def build_month_end_snapshot(day: str | None = None) -> int:
     """Beat runs this at 23:30 on the 28th to the 31st; only the month's last day (tomorrow
     is the 1st) builds the snapshot. Rebuilding a date replaces it, so a rerun is safe."""
@@ -16,7 +18,7 @@ def build_month_end_snapshot(day: str | None = None) -> int:
     return snapshot_build(as_of=today)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def generate_monthly_reports(month: str | None = None) -> list[int]:
     """Beat runs this on the 1st at 07:00 for the month before."""
     if month:

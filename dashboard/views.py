@@ -14,11 +14,22 @@ from accounts.access import (
     visible_branch_ids,
     visible_branches,
 )
+from core.forms import submit_form
 from dashboard.forms import ReportGenerateForm, SnapshotBuildForm, SnapshotImportForm
 from dashboard.models import MonthlyReport, PortfolioSnapshot
 from dashboard.presenters import dashboard_context
 from dashboard.selectors import as_of_parse, dashboard_scope, today
 from dashboard.services import IMPORT_TEMPLATE, monthly_report_generate, snapshot_build, snapshot_import_csv
+
+
+def _service_refusal(form) -> str | None:
+    """The first message of a service's refusal, which these pages show as a message.
+
+    The dashboard services raise plain ValidationErrors, which submit_form puts at the top
+    of the form; the forms themselves raise field errors only, so anything at the top came
+    from the service."""
+    refusals = form.non_field_errors()
+    return refusals[0] if refusals else None
 
 
 def dashboard(request):
@@ -64,21 +75,19 @@ def snapshot_list(request):
 @role_required(*APPROVER_ROLES)
 def snapshot_build_view(request):
     form = SnapshotBuildForm(request.POST)
-    if form.is_valid():
-        try:
-            rows = snapshot_build(
-                as_of=form.cleaned_data["as_of"], branch_ids=list(visible_branch_ids(request.user))
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(
-                request,
-                _("Snapshot of %(day)s built: %(rows)s rows.")
-                % {"day": form.cleaned_data["as_of"], "rows": rows},
-            )
+    outcome = submit_form(
+        request,
+        form,
+        lambda data: snapshot_build(as_of=data["as_of"], branch_ids=list(visible_branch_ids(request.user))),
+    )
+    if outcome:
+        messages.success(
+            request,
+            _("Snapshot of %(day)s built: %(rows)s rows.")
+            % {"day": form.cleaned_data["as_of"], "rows": outcome.value},
+        )
     else:
-        messages.error(request, _("Give the snapshot date as YYYY-MM-DD."))
+        messages.error(request, _service_refusal(form) or _("Give the snapshot date as YYYY-MM-DD."))
     return redirect("dashboard-snapshots")
 
 
@@ -86,17 +95,19 @@ def snapshot_build_view(request):
 @role_required(*APPROVER_ROLES)
 def snapshot_import_view(request):
     form = SnapshotImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            rows = snapshot_import_csv(
-                data=form.cleaned_data["file"].read(), allowed_branch_ids=visible_branch_ids(request.user)
-            )
-        except ValidationError as error:
-            messages.error(request, error.messages[0])
-        else:
-            messages.success(request, _("%(rows)s snapshot rows imported.") % {"rows": rows})
+    outcome = submit_form(
+        request,
+        form,
+        lambda data: snapshot_import_csv(
+            data=data["file"].read(), allowed_branch_ids=visible_branch_ids(request.user)
+        ),
+    )
+    if outcome:
+        messages.success(request, _("%(rows)s snapshot rows imported.") % {"rows": outcome.value})
     else:
-        messages.error(request, " ".join(form.errors.get("file", [_("Choose a CSV file.")])))
+        messages.error(
+            request, _service_refusal(form) or " ".join(form.errors.get("file", [_("Choose a CSV file.")]))
+        )
     return redirect("dashboard-snapshots")
 
 
@@ -107,16 +118,15 @@ def report_list(request):
     if request.method == "POST":
         if role_of(request.user) not in APPROVER_ROLES:
             raise PermissionDenied
-        if form.is_valid():
-            try:
-                monthly_report_generate(
-                    branch_id=form.cleaned_data["branch"].pk, month=form.cleaned_data["month"]
-                )
-            except ValidationError as error:
-                messages.error(request, error.messages[0])
-            else:
-                messages.success(request, _("The report was generated and emailed to the branch head."))
-                return redirect("dashboard-reports")
+        if submit_form(
+            request,
+            form,
+            lambda data: monthly_report_generate(branch_id=data["branch"].pk, month=data["month"]),
+        ):
+            messages.success(request, _("The report was generated and emailed to the branch head."))
+            return redirect("dashboard-reports")
+        if refusal := _service_refusal(form):
+            messages.error(request, refusal)
     reports = MonthlyReport.objects.filter(branch__in=branches).select_related("branch")[:60]
     return render(
         request,

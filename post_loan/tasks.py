@@ -17,21 +17,21 @@ def _day(value: str | None) -> dt.date:
     return dt.date.fromisoformat(value) if value else timezone.localdate()
 
 
-@shared_task(acks_late=True)
+@shared_task
 def generate_required_actions(as_of: str | None = None) -> int:
     return required_actions_generate(as_of=_day(as_of))
 
 
-@shared_task(acks_late=True)
+@shared_task
 def mark_late_required_actions(as_of: str | None = None) -> int:
     return required_actions_mark_late(as_of=_day(as_of))
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_actions_digest(day: str | None = None) -> int:
     return actions_digest_send(day=_day(day))
 
 
-@shared_task(acks_late=True)
+@shared_task
 def send_late_actions_weekly_digest(day: str | None = None) -> int:
     return late_actions_weekly_digest_send(day=_day(day))

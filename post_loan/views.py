@@ -2,7 +2,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import APPROVER_ROLES, OVERSIGHT_ROLES, role_required, visible_branch_ids
-from core.forms import add_service_errors
+from core.forms import submit_form
 from loans.selectors import loans_visible_to
 from post_loan.domain import month_bounds
 from post_loan.forms import (
@@ -79,17 +78,17 @@ def action_list(request):
 
 def action_detail(request, pk):
     action = get_object_or_404(actions_visible_to(request.user), pk=pk)
-    form = CompletionForm(action=action)
     if request.method == "POST":
         form = CompletionForm(request.POST, request.FILES, action=action)
-        if form.is_valid():
-            try:
-                required_action_complete(action=action, user=request.user, **form.service_kwargs())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("The action is recorded as done."))
-                return redirect("action-detail", pk=action.pk)
+    else:
+        form = CompletionForm(action=action)
+    if submit_form(
+        request,
+        form,
+        lambda _data: required_action_complete(action=action, user=request.user, **form.service_kwargs()),
+    ):
+        messages.success(request, _("The action is recorded as done."))
+        return redirect("action-detail", pk=action.pk)
     head = is_head_for(request.user, action)
     return render(
         request,
@@ -122,18 +121,8 @@ def action_evidence(request, pk, evidence_id):
 def _head_post(request, pk, form_class, call, done_message, **form_kwargs):
     action = get_object_or_404(actions_visible_to(request.user), pk=pk)
     form = form_class(request.POST, **({"branch_id": action.branch_id} if form_class is ReassignForm else {}))
-    if form.is_valid():
-        try:
-            call(action, form.cleaned_data)
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, done_message)
-    else:
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
+    if submit_form(request, form, lambda data: call(action, data), errors_as_messages=True):
+        messages.success(request, done_message)
     return redirect("action-detail", pk=action.pk)
 
 
@@ -180,17 +169,13 @@ def action_reassign(request, pk):
 def action_create(request, loan_id):
     loan = get_object_or_404(loans_visible_to(request.user), pk=loan_id)
     form = NewActionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action, created = required_action_create(loan=loan, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
+    if outcome := submit_form(request, form, lambda data: required_action_create(loan=loan, **data)):
+        action, created = outcome.value
+        if created:
+            messages.success(request, _("The action is added."))
         else:
-            if created:
-                messages.success(request, _("The action is added."))
-            else:
-                messages.info(request, _("This action already exists."))
-            return redirect("action-detail", pk=action.pk)
+            messages.info(request, _("This action already exists."))
+        return redirect("action-detail", pk=action.pk)
     return render(request, "post_loan/action_create.html", {"form": form, "loan": loan})
 
 
@@ -255,12 +240,9 @@ def template_list(request):
 def template_edit(request, pk=None):
     template = get_object_or_404(ActionTemplate, pk=pk) if pk else ActionTemplate()
     form = ActionTemplateForm(request.POST or None, instance=template)
-    if request.method == "POST" and form.is_valid():
-        try:
-            action_template_save(template=form.instance, user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Template saved."))
-            return redirect("action-template-list")
+    if submit_form(
+        request, form, lambda _data: action_template_save(template=form.instance, user=request.user)
+    ):
+        messages.success(request, _("Template saved."))
+        return redirect("action-template-list")
     return render(request, "post_loan/template_form.html", {"form": form, "template": template})

@@ -10,6 +10,7 @@ from post_loan.domain import add_months, periodic_dates
 from post_loan.models import ActionTemplate, LoanClassSnapshot, RequiredAction, Trigger
 from post_loan.services import (
     action_templates_seed,
+    generation,
     required_actions_generate,
     required_actions_on_ledger_changed,
 )
@@ -104,6 +105,32 @@ def test_a_worsened_class_reported_by_the_ledger_hook_creates_a_review(officer, 
     required_actions_on_ledger_changed(loan_ids=[loan.pk], as_of=DAY)
     review = RequiredAction.objects.get(loan=loan, template__trigger=Trigger.ON_CLASS_WORSENED)
     assert review.due_on == DAY + dt.timedelta(days=7) and "次级" in review.reason
+
+
+@time_machine.travel(dt.datetime(2026, 11, 1, 9, tzinfo=dt.UTC))
+def test_the_count_is_what_this_run_inserted_while_another_writer_inserts_too(officer, loan_of, monkeypatch):
+    action_templates_seed()
+    loan = loan_of(officer, disbursed_on=dt.date(2026, 11, 1))
+    other = loan_of(officer, disbursed_on=dt.date(2026, 11, 1))
+    insert = generation._insert_new
+
+    def with_company(actions):
+        # Another worker writes between our read of the existing keys and our insert: one
+        # action with a key of ours (ours is then skipped) and one for another loan.
+        first = actions[0]
+        for loan_id in (first.loan_id, other.pk):
+            RequiredAction.objects.create(
+                template=first.template,
+                loan_id=loan_id,
+                branch_id=first.branch_id,
+                responsible_id=first.responsible_id,
+                due_on=first.due_on,
+            )
+        return insert(actions)
+
+    monkeypatch.setattr(generation, "_insert_new", with_company)
+    created = required_actions_generate(as_of=DAY, loan_ids=[loan.pk])
+    assert created == RequiredAction.objects.filter(loan=loan).count() - 1 > 0
 
 
 def test_the_ledger_hook_is_registered(settings):
