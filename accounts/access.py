@@ -30,6 +30,8 @@ APPROVER_ROLES = frozenset({Role.BRANCH_HEAD, Role.ADMIN})
 LOAN_WORK_ROLES = frozenset({Role.OFFICER, Role.BRANCH_HEAD, Role.ADMIN})
 # Who does collection work on the phone or on site.
 COLLECTION_ROLES = frozenset({Role.OFFICER, Role.BRANCH_HEAD})
+# Who may be named first responsible person (第一责任人) for a required action.
+RESPONSIBLE_ROLES = frozenset({Role.OFFICER, Role.BRANCH_HEAD})
 # Who sees personal data (ID numbers, phones) unmasked beyond the responsible officer.
 UNMASKED_ROLES = APPROVER_ROLES
 

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import OVERSIGHT_ROLES
 from accounts.models import Branch, Role
 from compliance.models import (
     AttendanceStatus,
@@ -190,7 +191,7 @@ class ViolationForm(forms.ModelForm):
         # the service refuses a recorded penalty without one too.
         self.fields["approved_by"] = StaffChoiceField(
             label=_("approved by"),
-            queryset=staff_choices(branch_ids, roles=[Role.BRANCH_HEAD, Role.COMPLIANCE]),
+            queryset=staff_choices(branch_ids, roles=OVERSIGHT_ROLES),  # administrators are no branch staff
             required=False,
         )
         self.fields["source"].choices = ViolationSource.choices

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Role
+from accounts.access import RESPONSIBLE_ROLES
 from loans.models import Guarantee, Product
 from post_loan.models import ActionStatus, ActionTemplate, RecordField, RequiredAction
 from post_loan.services import TEXT_RECORD_FIELDS, YES_NO_RECORD_FIELDS
@@ -101,7 +101,7 @@ class ReassignForm(forms.Form):
             .objects.filter(
                 profile__branch_id=branch_id,
                 is_active=True,
-                profile__role__in=[Role.OFFICER, Role.BRANCH_HEAD],
+                profile__role__in=RESPONSIBLE_ROLES,
             )
             .order_by("profile__employee_no")
         )
