@@ -16,16 +16,17 @@ from django.utils.translation import gettext as _
 
 from accounts.access import APPROVER_ROLES, profile_of, role_of
 from accounts.models import Role, StaffProfile
-from loans.models import Borrower, BorrowerType, Guarantee, Loan, LoanStatus, Product
+from loans.domain import normalise_industry_code
+from loans.models import Borrower, BorrowerType, Guarantee, IndustryPolicy, Loan, LoanStatus, Product
 from post_loan.models import Trigger
 from post_loan.services import action_template_for, required_action_create, validate_evidence_file
+from screening.defaults import DEFAULT_POLICIES
 from screening.models import (
     DownPaymentReceipt,
     EarlyWarningSignal,
     FaceSigning,
     FaceSigningAttachment,
     FlagKind,
-    IndustryPolicy,
     ProjectFlag,
     SignalKind,
     SignalStatus,
@@ -41,10 +42,6 @@ def _stored(text) -> str:
     """Texts stored for everyone (an action's reason) are in the site's language."""
     with translation.override(settings.LANGUAGE_CODE):
         return str(text())
-
-
-def normalise_industry_code(code: str) -> str:
-    return re.sub(r"\s+", "", code or "").upper()
 
 
 @transaction.atomic
@@ -367,8 +364,6 @@ def fake_mortgage_check(*, as_of: dt.date, branch_ids: set[int] | None = None) -
 
 def industry_policies_seed() -> int:
     """Create the default policies that are missing; edited ones are left alone."""
-    from screening.defaults import DEFAULT_POLICIES
-
     created = 0
     for code, name, level, reason, source in DEFAULT_POLICIES:
         _policy, was_created = IndustryPolicy.objects.get_or_create(
