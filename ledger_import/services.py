@@ -148,8 +148,8 @@ INDUSTRY_WARNINGS_LISTED = 1000
 def _industry_policy_warnings(rows: list[tuple]) -> list[Issue]:
     """Rows whose borrower is in a restricted or prohibited industry (screening's industry
     policy by GB/T 4754 code): the import report flags them for strict review."""
-    from screening.models import PolicyLevel
-    from screening.selectors import industry_policy_for
+    from loans.models import PolicyLevel
+    from loans.selectors import industry_policy_for
 
     row_no_at = ledger.ROW_FIELDS.index("row_no")
     code_at = ledger.ROW_FIELDS.index("industry_code")

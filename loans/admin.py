@@ -5,6 +5,7 @@ from loans.models import (
     ClassificationChange,
     Collateral,
     Guarantor,
+    IndustryPolicy,
     Loan,
     PersonalDataReveal,
     Repayment,
@@ -77,3 +78,10 @@ class PersonalDataRevealAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # a privacy log is read-only
+
+
+@admin.register(IndustryPolicy)
+class IndustryPolicyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "level", "source"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]

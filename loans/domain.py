@@ -7,6 +7,8 @@ over 90 days -> at least substandard (次级); over 270 -> at least doubtful (�
 loss (损失). Non-performing = substandard + doubtful + loss.
 """
 
+import re
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -48,6 +50,18 @@ _BUCKET_LIMITS = (
 )
 
 
+# The classification floor (article 11 ff. of the 2023 measures): more than this many days
+# past due -> at least this class. The Python rule below, the daily recompute's SQL
+# (loans.services.arrears) and the loan's check constraint (loans.models.ledger) are all
+# generated from this table.
+_FLOOR_LIMITS = (
+    (0, RiskClass.SPECIAL_MENTION),
+    (90, RiskClass.SUBSTANDARD),
+    (270, RiskClass.DOUBTFUL),
+    (360, RiskClass.LOSS),
+)
+
+
 def bucket_for(days_past_due: int) -> Bucket:
     for limit, bucket in _BUCKET_LIMITS:
         if days_past_due <= limit:
@@ -57,16 +71,16 @@ def bucket_for(days_past_due: int) -> Bucket:
 
 def risk_class_floor(days_past_due: int) -> RiskClass:
     """The best class a loan may have with this many days past due."""
-    if days_past_due > 360:
-        return RiskClass.LOSS
-    if days_past_due > 270:
-        return RiskClass.DOUBTFUL
-    if days_past_due > 90:
-        return RiskClass.SUBSTANDARD
-    if days_past_due > 0:
-        return RiskClass.SPECIAL_MENTION
+    for limit, floor in reversed(_FLOOR_LIMITS):
+        if days_past_due > limit:
+            return floor
     return RiskClass.NORMAL
 
 
 def is_non_performing(risk_class: int) -> bool:
     return risk_class >= RiskClass.SUBSTANDARD
+
+
+def normalise_industry_code(code: str) -> str:
+    """A GB/T 4754 industry code as stored: upper-case, without spaces ("c 26" -> "C26")."""
+    return re.sub(r"\s+", "", code or "").upper()

@@ -13,7 +13,9 @@ from loans.models import (
     CollateralKind,
     Guarantee,
     Guarantor,
+    IndustryPolicy,
     Loan,
+    PolicyLevel,
     Product,
     Repayment,
     RepaymentMethod,
@@ -115,3 +117,14 @@ class RepaymentFactory(factory.django.DjangoModelFactory):
     interest = Decimal("300.00")
     source = RepaymentSource.IMPORT
     reference = factory.Sequence(lambda n: f"LS{n:012d}")
+
+
+class IndustryPolicyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndustryPolicy
+        django_get_or_create = ("code",)
+
+    code = "C26"
+    name = "化学原料和化学制品制造业"
+    level = PolicyLevel.RESTRICTED
+    reason = "高污染、高风险行业，严格审查"

@@ -1,5 +1,7 @@
+import pghistory.models
 from django.contrib.auth import get_user_model
 from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from accounts.access import (
@@ -12,13 +14,14 @@ from accounts.access import (
     visible_branch_ids,
 )
 from accounts.masking import mask_id_number, mask_phone
-from loans.domain import NON_PERFORMING_CLASSES
+from loans.domain import NON_PERFORMING_CLASSES, normalise_industry_code
 from loans.models import (
     Borrower,
     ChangeStatus,
     ClassificationChange,
     Collateral,
     Guarantor,
+    IndustryPolicy,
     Loan,
     Repayment,
     ScheduleLine,
@@ -45,6 +48,12 @@ LOAN_SORTS = {
     "matures_on": "matures_on",
 }
 
+# The loan list's groups (the dashboard's figures link to them).
+LOAN_GROUPS = {
+    "npl": Q(risk_class__in=NON_PERFORMING_CLASSES),
+    "overdue": Q(days_past_due__gt=0),
+}
+
 
 def loans_filtered(
     user,
@@ -66,32 +75,39 @@ def loans_filtered(
         loans = loans.filter(officer_id=officer_id)
     if product:
         loans = loans.filter(product=product)
-    # One value, or several: the dashboard links its NPL figure to classes 3-5 and its
-    # overdue figure to every overdue bucket.
-    if isinstance(risk_class, list | tuple):
-        loans = loans.filter(risk_class__in=risk_class) if risk_class else loans
-    elif risk_class:
-        loans = loans.filter(risk_class=risk_class)
-    if isinstance(bucket, list | tuple):
-        loans = loans.filter(bucket__in=bucket) if bucket else loans
-    elif bucket:
-        loans = loans.filter(bucket=bucket)
+    loans = _one_or_several(loans, "risk_class", risk_class)
+    loans = _one_or_several(loans, "bucket", bucket)
     if min_days_past_due:
         loans = loans.filter(days_past_due__gte=min_days_past_due)
-    if group == "npl":
-        loans = loans.filter(risk_class__in=NON_PERFORMING_CLASSES)
-    elif group == "overdue":
-        loans = loans.filter(days_past_due__gt=0)
+    if group in LOAN_GROUPS:
+        loans = loans.filter(LOAN_GROUPS[group])
     if branch_id:
         loans = loans.filter(branch_id=branch_id)
+    return _sorted(_searched(loans, q), sort)
+
+
+def _one_or_several(loans: QuerySet[Loan], field: str, value) -> QuerySet[Loan]:
+    # One value, or several: the dashboard links its NPL figure to classes 3-5 and its
+    # overdue figure to every overdue bucket.
+    if isinstance(value, list | tuple):
+        return loans.filter(**{f"{field}__in": value}) if value else loans
+    return loans.filter(**{field: value}) if value else loans
+
+
+def _searched(loans: QuerySet[Loan], q: str) -> QuerySet[Loan]:
+    """Loan or contract number or ID number exactly, or part of the borrower's name."""
     q = (q or "").strip()
-    if q:
-        loans = loans.filter(
-            Q(loan_no__iexact=q)
-            | Q(contract_no__iexact=q)
-            | Q(borrower__id_number__iexact=q)
-            | Q(borrower__name__icontains=q)
-        )
+    if not q:
+        return loans
+    return loans.filter(
+        Q(loan_no__iexact=q)
+        | Q(contract_no__iexact=q)
+        | Q(borrower__id_number__iexact=q)
+        | Q(borrower__name__icontains=q)
+    )
+
+
+def _sorted(loans: QuerySet[Loan], sort: str) -> QuerySet[Loan]:
     field = LOAN_SORTS.get(sort.lstrip("-"))
     if field:
         return loans.order_by(f"-{field}" if sort.startswith("-") else field, "loan_no")
@@ -114,8 +130,6 @@ def may_reveal_portfolio(user) -> bool:
 
 def loan_detail(user, *, loan_no: str) -> Loan:
     """One loan with everything its page shows, in a fixed number of queries."""
-    from django.shortcuts import get_object_or_404
-
     queryset = loans_visible_to(user).select_related("borrower", "officer__profile", "branch")
     queryset = queryset.prefetch_related(
         Prefetch("schedule", queryset=ScheduleLine.objects.order_by("seq")),
@@ -135,8 +149,6 @@ def loan_detail(user, *, loan_no: str) -> Loan:
 def loan_history(loan: Loan, *, limit: int = 200) -> list[dict]:
     """Change history of the loan and of what hangs on it (borrower, collateral, guarantors,
     class changes): who, when, what changed; three queries whatever the length."""
-    import pghistory.models
-
     events = list(pghistory.models.Events.objects.references(loan).order_by("-pgh_created_at")[:limit])
     events += list(pghistory.models.Events.objects.tracks(loan.borrower).order_by("-pgh_created_at")[:limit])
     events = sorted(events, key=lambda event: event.pgh_created_at, reverse=True)[:limit]
@@ -202,3 +214,19 @@ def shown_personal_data(user, *, officer_id: int | None, id_number: str, phone: 
     if revealed and can_see_personal_data(user, officer_id=officer_id):
         return id_number, phone
     return mask_id_number(id_number), mask_phone(phone)
+
+
+def industry_policy_for(codes: set[str]) -> dict[str, IndustryPolicy]:
+    """The policy of each GB/T 4754 code that has one, by longest prefix: with C26
+    restricted, "C2614" maps to the C26 policy. Codes without a policy are absent. One query;
+    the import report, the borrower and loan pages and the dashboard all call this."""
+    policies = {policy.code: policy for policy in IndustryPolicy.objects.all()}
+    result = {}
+    for code in codes:
+        normal = normalise_industry_code(code)
+        for length in range(len(normal), 0, -1):
+            policy = policies.get(normal[:length])
+            if policy is not None:
+                result[code] = policy
+                break
+    return result

@@ -2,10 +2,13 @@ import datetime as dt
 
 from celery import shared_task
 from django.conf import settings
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from loans.services import delinquency_recompute
 
-@shared_task(acks_late=True)
+
+@shared_task
 def run_ledger_change_handlers(loan_ids: list[int], as_of: str) -> int:
     """Run every LEDGER_CHANGE_HANDLERS function for these loans (each is idempotent)."""
     day = dt.date.fromisoformat(as_of)
@@ -14,12 +17,8 @@ def run_ledger_change_handlers(loan_ids: list[int], as_of: str) -> int:
     return len(loan_ids)
 
 
-@shared_task(acks_late=True)
+@shared_task
 def recompute_delinquency(as_of: str | None = None) -> int:
-    """The daily job (beat, 06:00): days past due, buckets and the floor for every loan."""
-    from django.utils import timezone
-
-    from loans.services import delinquency_recompute
-
+    """The daily job (beat, 05:00): days past due, buckets and the floor for every loan."""
     day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
     return delinquency_recompute(as_of=day)

@@ -1,5 +1,4 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -17,7 +16,7 @@ from accounts.access import (
     visible_branch_ids,
     visible_branches,
 )
-from core.forms import add_service_errors
+from core.forms import submit_form
 from loans import exports
 from loans.domain import is_non_performing
 from loans.forms import (
@@ -31,6 +30,7 @@ from loans.selectors import (
     LOAN_SORTS,
     borrowers_visible_to,
     classification_pending_for,
+    industry_policy_for,
     loan_history,
     loans_filtered,
     loans_visible_to,
@@ -218,12 +218,10 @@ def _loan_detail_page(request, loan_no: str, *, revealed: bool = False, status: 
 
 
 def _industry_policy(code: str):
-    """The screening policy of the borrower's industry (restricted / prohibited are flagged
-    on the page). Screening builds on the ledger, so it is imported here, not at the top."""
+    """The credit policy of the borrower's industry (restricted / prohibited are flagged on
+    the page)."""
     if not code:
         return None
-    from screening.selectors import industry_policy_for
-
     return industry_policy_for({code}).get(code)
 
 
@@ -249,22 +247,20 @@ def loan_reveal(request, loan_no):
 def repayment_create(request, loan_no):
     loan = get_object_or_404(loans_visible_to(request.user).select_related("borrower"), loan_no=loan_no)
     form = RepaymentForm(request.POST or None, initial={"paid_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            repayment, created = repayment_record(
-                loan=loan,
-                source=RepaymentSource.STAFF,
-                recorded_by=request.user,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+    outcome = submit_form(
+        request,
+        form,
+        lambda data: repayment_record(
+            loan=loan, source=RepaymentSource.STAFF, recorded_by=request.user, **data
+        ),
+    )
+    if outcome:
+        _repayment, created = outcome.value
+        if created:
+            messages.success(request, _("Repayment recorded."))
         else:
-            if created:
-                messages.success(request, _("Repayment recorded."))
-            else:
-                messages.info(request, _("This reference was already recorded; nothing was added."))
-            return redirect("loan-detail", loan_no=loan.loan_no)
+            messages.info(request, _("This reference was already recorded; nothing was added."))
+        return redirect("loan-detail", loan_no=loan.loan_no)
     return render(request, "loans/repayment_form.html", {"loan": loan, "form": form})
 
 
@@ -272,22 +268,19 @@ def repayment_create(request, loan_no):
 def classification_create(request, loan_no):
     loan = get_object_or_404(loans_visible_to(request.user).select_related("borrower"), loan_no=loan_no)
     form = ClassificationProposeForm(request.POST or None, initial={"to_class": loan.risk_class})
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = classification_propose(
-                loan=loan,
-                to_class=form.cleaned_data["to_class"],
-                reason=form.cleaned_data["reason"],
-                proposed_by=request.user,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
+    outcome = submit_form(
+        request,
+        form,
+        lambda data: classification_propose(
+            loan=loan, to_class=data["to_class"], reason=data["reason"], proposed_by=request.user
+        ),
+    )
+    if outcome:
+        if outcome.value.status == "pending":
+            messages.success(request, _("Proposal sent to the branch head for approval."))
         else:
-            if change.status == "pending":
-                messages.success(request, _("Proposal sent to the branch head for approval."))
-            else:
-                messages.success(request, _("Class changed."))
-            return redirect("loan-detail", loan_no=loan.loan_no)
+            messages.success(request, _("Class changed."))
+        return redirect("loan-detail", loan_no=loan.loan_no)
     missing = npl_exit_missing(loan=loan) if is_non_performing(loan.risk_class) else []
     return render(request, "loans/classification_form.html", {"loan": loan, "form": form, "missing": missing})
 
@@ -303,19 +296,19 @@ def classification_pending(request):
 def classification_decision(request, pk):
     change = get_object_or_404(classification_pending_for(request.user), pk=pk)
     form = ClassificationDecideForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            classification_decide(
-                change=change,
-                decided_by=request.user,
-                approve=request.POST.get("decision") == "approve",
-                note=form.cleaned_data["note"],
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Decision recorded."))
-            return redirect("classification-pending")
+    outcome = submit_form(
+        request,
+        form,
+        lambda data: classification_decide(
+            change=change,
+            decided_by=request.user,
+            approve=request.POST.get("decision") == "approve",
+            note=data["note"],
+        ),
+    )
+    if outcome:
+        messages.success(request, _("Decision recorded."))
+        return redirect("classification-pending")
     missing = npl_exit_missing(loan=change.loan) if is_non_performing(change.loan.risk_class) else []
     return render(
         request, "loans/classification_decide.html", {"change": change, "form": form, "missing": missing}

@@ -1,13 +1,6 @@
 from django.contrib import admin
 
-from screening.models import DownPaymentReceipt, EarlyWarningSignal, FaceSigning, IndustryPolicy, ProjectFlag
-
-
-@admin.register(IndustryPolicy)
-class IndustryPolicyAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "level", "source"]
-    list_filter = ["level"]
-    search_fields = ["code", "name"]
+from screening.models import DownPaymentReceipt, EarlyWarningSignal, FaceSigning, ProjectFlag
 
 
 @admin.register(EarlyWarningSignal)

@@ -5,7 +5,7 @@ fund-raising (民间集资), and the strict gate for high-risk industries such a
 named in the branch's credit policy; the branch head edits the list on /screening/industries/.
 """
 
-from screening.models import PolicyLevel
+from loans.models import PolicyLevel
 
 PROVINCIAL_PROHIBITIONS = "省分行禁止性规定"
 CREDIT_POLICY = "年度信贷政策指引"

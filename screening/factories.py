@@ -4,18 +4,7 @@ from decimal import Decimal
 import factory
 
 from loans.factories import LoanFactory
-from screening.models import DownPaymentReceipt, IndustryPolicy, PolicyLevel
-
-
-class IndustryPolicyFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = IndustryPolicy
-        django_get_or_create = ("code",)
-
-    code = "C26"
-    name = "化学原料和化学制品制造业"
-    level = PolicyLevel.RESTRICTED
-    reason = "高污染、高风险行业，严格审查"
+from screening.models import DownPaymentReceipt
 
 
 class DownPaymentReceiptFactory(factory.django.DjangoModelFactory):

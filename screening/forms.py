@@ -3,9 +3,10 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from loans.domain import normalise_industry_code
+from loans.models import IndustryPolicy
 from post_loan.forms import MultipleFileField
-from screening.models import IndustryPolicy, Severity, SignalKind
-from screening.services import normalise_industry_code
+from screening.models import Severity, SignalKind
 
 
 class IndustryPolicyForm(forms.ModelForm):

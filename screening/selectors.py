@@ -3,36 +3,15 @@
 from django.db.models import Q, QuerySet
 
 from accounts.access import scope_queryset
-from loans.models import BorrowerType, LoanStatus
+from loans.models import BorrowerType, IndustryPolicy, LoanStatus, PolicyLevel
 from loans.selectors import borrowers_visible_to, loans_visible_to
 from screening.models import (
     DownPaymentReceipt,
     EarlyWarningSignal,
     FaceSigning,
-    IndustryPolicy,
-    PolicyLevel,
     ProjectFlag,
     SignalStatus,
 )
-from screening.services import normalise_industry_code
-
-Policy = IndustryPolicy
-
-
-def industry_policy_for(codes: set[str]) -> dict[str, Policy]:
-    """The policy of each GB/T 4754 code that has one, by longest prefix: with C26
-    restricted, "C2614" maps to the C26 policy. Codes without a policy are absent. One query;
-    the import report, the borrower and loan pages and the dashboard all call this."""
-    policies = {policy.code: policy for policy in IndustryPolicy.objects.all()}
-    result = {}
-    for code in codes:
-        normal = normalise_industry_code(code)
-        for length in range(len(normal), 0, -1):
-            policy = policies.get(normal[:length])
-            if policy is not None:
-                result[code] = policy
-                break
-    return result
 
 
 def flagged_policies() -> list[IndustryPolicy]:

@@ -7,8 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import APPROVER_ROLES, OVERSIGHT_ROLES, has_role, role_required, visible_branch_ids
-from core.forms import add_service_errors
-from loans.selectors import borrowers_visible_to, loans_visible_to
+from core.forms import submit_form
+from loans.models import IndustryPolicy
+from loans.selectors import borrowers_visible_to, industry_policy_for, loans_visible_to
 from screening.forms import (
     FaceSigningForm,
     IndustryPolicyForm,
@@ -17,12 +18,11 @@ from screening.forms import (
     SignalForm,
     SignalVerifyForm,
 )
-from screening.models import IndustryPolicy, SignalStatus
+from screening.models import SignalStatus
 from screening.selectors import (
     face_signing_gaps_visible_to,
     face_signings_visible_to,
     flagged_borrowers_visible_to,
-    industry_policy_for,
     open_signals_visible_to,
     project_flags_visible_to,
     receipts_visible_to,
@@ -63,14 +63,11 @@ def policy_list(request):
 def policy_edit(request, pk=None):
     policy = get_object_or_404(IndustryPolicy, pk=pk) if pk else IndustryPolicy()
     form = IndustryPolicyForm(request.POST or None, instance=policy)
-    if request.method == "POST" and form.is_valid():
-        try:
-            industry_policy_save(policy=form.instance, user=request.user)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Industry policy saved."))
-            return redirect("industry-policy-list")
+    if submit_form(
+        request, form, lambda _data: industry_policy_save(policy=form.instance, user=request.user)
+    ):
+        messages.success(request, _("Industry policy saved."))
+        return redirect("industry-policy-list")
     return render(request, "screening/policy_form.html", {"form": form})
 
 
@@ -109,14 +106,12 @@ def signal_create(request, borrower_id):
             loans_visible_to(request.user), pk=int(request.GET["loan"]), borrower=borrower
         )
     form = SignalForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            signal = signal_raise(borrower=borrower, loan=loan, raised_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Signal raised; an on-site verification action was created."))
-            return redirect("signal-detail", pk=signal.pk)
+    outcome = submit_form(
+        request, form, lambda data: signal_raise(borrower=borrower, loan=loan, raised_by=request.user, **data)
+    )
+    if outcome:
+        messages.success(request, _("Signal raised; an on-site verification action was created."))
+        return redirect("signal-detail", pk=outcome.value.pk)
     return render(request, "screening/signal_form.html", {"form": form, "borrower": borrower, "loan": loan})
 
 
@@ -124,19 +119,7 @@ def signal_detail(request, pk):
     signal = get_object_or_404(signals_visible_to(request.user), pk=pk)
     verify_form, close_form = SignalVerifyForm(), SignalCloseForm()
     if request.method == "POST":
-        try:
-            if "verify" in request.POST:
-                verify_form = SignalVerifyForm(request.POST)
-                if verify_form.is_valid():
-                    signal_verify(signal=signal, user=request.user, result=verify_form.cleaned_data["result"])
-            elif "close" in request.POST:
-                close_form = SignalCloseForm(request.POST)
-                if close_form.is_valid():
-                    signal_close(signal=signal, user=request.user, note=close_form.cleaned_data["note"])
-        except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
-        else:
+        if _signal_update(request, signal):
             messages.success(request, _("Signal updated."))
         return redirect("signal-detail", pk=signal.pk)
     return render(
@@ -144,6 +127,31 @@ def signal_detail(request, pk):
         "screening/signal_detail.html",
         {"signal": signal, "verify_form": verify_form, "close_form": close_form},
     )
+
+
+def _signal_update(request, signal) -> bool:
+    """Verify or close the signal (the detail page's two forms); errors become messages."""
+    if "verify" in request.POST:
+        form = SignalVerifyForm(request.POST)
+        return bool(
+            submit_form(
+                request,
+                form,
+                lambda data: signal_verify(signal=signal, user=request.user, result=data["result"]),
+                errors_as_messages=True,
+            )
+        )
+    if "close" in request.POST:
+        form = SignalCloseForm(request.POST)
+        return bool(
+            submit_form(
+                request,
+                form,
+                lambda data: signal_close(signal=signal, user=request.user, note=data["note"]),
+                errors_as_messages=True,
+            )
+        )
+    return True  # neither form: nothing changed, and the page says so as it always did
 
 
 def face_signing_list(request):
@@ -163,14 +171,11 @@ def face_signing_create(request, loan_id):
     form = FaceSigningForm(request.POST or None, request.FILES or None, branch_id=loan.branch_id)
     if request.method == "GET":
         form.initial["signed_by"] = request.user.pk
-    if request.method == "POST" and form.is_valid():
-        try:
-            face_signing_record(loan=loan, recorded_by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Face-signing record saved."))
-            return redirect("face-signing-list")
+    if submit_form(
+        request, form, lambda data: face_signing_record(loan=loan, recorded_by=request.user, **data)
+    ):
+        messages.success(request, _("Face-signing record saved."))
+        return redirect("face-signing-list")
     return render(
         request,
         "screening/face_signing_form.html",
@@ -196,18 +201,17 @@ def project_check_run(request):
 
 def receipt_list(request):
     form = ReceiptForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        loan = loans_visible_to(request.user).filter(loan_no=data.pop("loan_no").strip()).first()
-        if loan is None:
-            form.add_error("loan_no", _("No such loan in your portfolio."))
-        else:
-            try:
-                down_payment_receipt_record(loan=loan, recorded_by=request.user, **data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Receipt recorded."))
-                return redirect("receipt-list")
+    if submit_form(request, form, lambda data: _receipt_record(request, data)):
+        messages.success(request, _("Receipt recorded."))
+        return redirect("receipt-list")
     receipts = receipts_visible_to(request.user)[:300]
     return render(request, "screening/receipt_list.html", {"form": form, "receipts": receipts})
+
+
+def _receipt_record(request, cleaned_data: dict):
+    """The receipt form names its loan by number: only a loan in the user's portfolio."""
+    data = dict(cleaned_data)
+    loan = loans_visible_to(request.user).filter(loan_no=data.pop("loan_no").strip()).first()
+    if loan is None:
+        raise ValidationError({"loan_no": _("No such loan in your portfolio.")})
+    return down_payment_receipt_record(loan=loan, recorded_by=request.user, **data)

@@ -287,7 +287,7 @@ def test_a_tab_separated_export_imports(ledger_officers):
 
 
 def test_import_report_flags_rows_in_a_restricted_industry(ledger_officers):
-    from screening.models import IndustryPolicy, PolicyLevel
+    from loans.models import IndustryPolicy, PolicyLevel
 
     IndustryPolicy.objects.update_or_create(
         code="C26", defaults={"name": "化学原料和化学制品制造业", "level": PolicyLevel.RESTRICTED}

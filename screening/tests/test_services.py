@@ -5,11 +5,13 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from loans.models import BorrowerType, Guarantee, Product
+from loans.factories import IndustryPolicyFactory
+from loans.models import BorrowerType, Guarantee, PolicyLevel, Product
+from loans.selectors import industry_policy_for
 from post_loan.models import RequiredAction, Trigger
-from screening.factories import DownPaymentReceiptFactory, IndustryPolicyFactory
-from screening.models import FaceSigning, FlagKind, PolicyLevel, ProjectFlag, SignalKind, SignalStatus
-from screening.selectors import face_signing_gaps_visible_to, industry_policy_for
+from screening.factories import DownPaymentReceiptFactory
+from screening.models import FaceSigning, FlagKind, ProjectFlag, SignalKind, SignalStatus
+from screening.selectors import face_signing_gaps_visible_to
 from screening.services import (
     employer_matches_developer,
     face_signing_record,

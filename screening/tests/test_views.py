@@ -4,9 +4,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from loans.models import Guarantee, Product
-from screening.factories import IndustryPolicyFactory
-from screening.models import EarlyWarningSignal, FaceSigning, PolicyLevel
+from loans.factories import IndustryPolicyFactory
+from loans.models import Guarantee, PolicyLevel, Product
+from screening.models import EarlyWarningSignal, FaceSigning
 from screening.services import signal_raise
 
 
@@ -130,7 +130,7 @@ def test_branch_head_adds_an_industry_policy_with_a_bad_code_refused(client_for,
 @pytest.mark.django_db
 def test_loan_and_borrower_pages_flag_a_restricted_industry(client_for, officer, branch):
     from loans.factories import BorrowerFactory, LoanFactory
-    from screening.models import IndustryPolicy, PolicyLevel
+    from loans.models import IndustryPolicy, PolicyLevel
 
     IndustryPolicy.objects.update_or_create(
         code="C26", defaults={"name": "化学原料和化学制品制造业", "level": PolicyLevel.RESTRICTED}

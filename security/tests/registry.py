@@ -310,7 +310,7 @@ def staff_user_id(p):
 
 
 def industry_policy(p):
-    from screening.factories import IndustryPolicyFactory
+    from loans.factories import IndustryPolicyFactory
 
     return {"pk": IndustryPolicyFactory().pk}
 

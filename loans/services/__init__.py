@@ -1,0 +1,24 @@
+"""Writes to the ledger: schedules, repayments, the daily delinquency recompute, the
+five-tier classification workflow and the privacy log. Views, the API, commands, tasks and
+the import all call these functions; each subdomain is a module of this package."""
+
+from loans.services.arrears import delinquency_recompute
+from loans.services.classification import classification_decide, classification_propose, npl_exit_missing
+from loans.services.ledger_changes import LEDGER_CHANGE_CHUNK, ledger_changed
+from loans.services.personal_data import personal_data_reveal
+from loans.services.repayments import repayment_record
+from loans.services.schedules import schedule_build, schedule_terms_key, schedules_on_ledger_changed
+
+__all__ = [
+    "LEDGER_CHANGE_CHUNK",
+    "classification_decide",
+    "classification_propose",
+    "delinquency_recompute",
+    "ledger_changed",
+    "npl_exit_missing",
+    "personal_data_reveal",
+    "repayment_record",
+    "schedule_build",
+    "schedule_terms_key",
+    "schedules_on_ledger_changed",
+]
