@@ -13,10 +13,10 @@ from django.db.utils import InterfaceError, OperationalError
 from accounts.factories import StaffProfileFactory, make_staff
 from accounts.models import Role
 from faults.conftest import send_task, test_database_url, wait_for
-from ledger_import import services as import_services
 from ledger_import.factories import ledger_csv, ledger_row
 from ledger_import.models import BatchStatus
 from ledger_import.services import batch_create, batch_process
+from ledger_import.services import imports as import_services
 from loans.models import Borrower, Loan
 from notifications.models import EmailStatus, OutgoingEmail
 

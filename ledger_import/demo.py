@@ -14,11 +14,14 @@ imported once: a second run finds the demo batch and does nothing.
 
 import datetime as dt
 import random
+from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_UP, Decimal
+
+from django.utils import timezone
 
 from accounts.models import Branch, StaffProfile
 from core.demo_output import say
-from ledger_import.factories import HEADERS, ledger_csv
+from ledger_import.format import HEADERS, ledger_csv
 from ledger_import.models import BatchStatus, ImportBatch
 from ledger_import.names import company_name, person_name
 from ledger_import.services import batch_create, batch_process
@@ -84,103 +87,118 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+@dataclass
+class _Borrowers:
+    """Who borrows, drawn from the demo's random generator: each call draws in a fixed
+    order, so the demo ledger is the same every time."""
+
+    rng: random.Random
+    used_ids: set = field(default_factory=set)
+    east_lake_left: int = 16
+    corporate_serial: int = 0
+    chemicals_left: int = 3
+
+    def resident_id(self) -> str:
+        while True:
+            birth = dt.date(1960, 1, 1) + dt.timedelta(days=self.rng.randint(0, 14600))
+            number = make_resident_id(self.rng.choice(REGIONS), birth, self.rng.randint(1, 999))
+            if number not in self.used_ids:
+                self.used_ids.add(number)
+                return number
+
+    def company(self) -> dict:
+        rng = self.rng
+        self.corporate_serial += 1
+        industry = (
+            "C26"
+            if self.chemicals_left and self.corporate_serial % 40 == 7
+            else rng.choice(CORPORATE_INDUSTRIES)
+        )
+        if industry == "C26":
+            self.chemicals_left -= 1
+        return {
+            "客户类型": "对公",
+            "客户名称": company_name(rng, industry),
+            "证件号码": make_credit_code(BRANCH_CODE, 7000 + self.corporate_serial * 37),
+            "行业代码": industry,
+            "联系电话": f"0734-{rng.randint(5200000, 5299999)}",
+        }
+
+    def person(self, product: str) -> dict:
+        cells = {
+            "客户类型": "个人",
+            "客户名称": person_name(self.rng),
+            "证件号码": self.resident_id(),
+            "工作单位": self.rng.choice(EMPLOYERS),
+        }
+        if product == "个人经营贷款":
+            cells["行业代码"] = self.rng.choice(BUSINESS_INDUSTRIES)
+            cells["工作单位"] = "个体经营"
+        if product == "个人住房贷款":
+            cells.update(self.home())
+        return cells
+
+    def home(self) -> dict:
+        """The property project of a housing loan (and, at 东湖花园, the buyer's employer)."""
+        if not self.east_lake_left:
+            project, developer = self.rng.choice(PROJECTS)
+            return {"楼盘项目": project, "开发商": developer}
+        self.east_lake_left -= 1
+        project, developer = EAST_LAKE
+        cells = {"楼盘项目": project, "开发商": developer}
+        # The fake-mortgage pattern: most buyers work for the developer.
+        if self.east_lake_left >= 3:
+            cells["工作单位"] = developer
+        return cells
+
+
+def _loan_cells(rng: random.Random, product: str, serial: int, *, as_of: dt.date) -> dict:
+    """The loan's own cells (unscaled Decimal amounts) and the phone of a person."""
+    _count, (low, high), (min_years, max_years), (rate_low, rate_high), guarantees = PRODUCTS[product]
+    years = rng.randint(min_years, max_years)
+    # Disbursed so that the loan still runs a while after the data date.
+    latest = as_of - dt.timedelta(days=10)
+    earliest = max(_add_years(as_of, -years) + dt.timedelta(days=60), as_of - dt.timedelta(days=3650))
+    disbursed = earliest + dt.timedelta(days=rng.randint(0, max(0, (latest - earliest).days)))
+    matures = _add_years(disbursed, years)
+    elapsed = (as_of - disbursed).days / max(1, (matures - disbursed).days)
+    principal = Decimal(rng.randint(low, high) * 1000)
+    remaining = max(0.15, 1 - elapsed * rng.uniform(0.6, 1.0))
+    return {
+        "借据号": f"4304242{disbursed:%Y}{serial:06d}",
+        "合同号": f"衡东{disbursed:%Y}年借字第{serial:05d}号",
+        "机构号": BRANCH_CODE,
+        "贷款品种": product,
+        "担保方式": rng.choice(guarantees),
+        "发放日期": disbursed.isoformat(),
+        "到期日期": matures.isoformat(),
+        "发放金额": principal,
+        "贷款余额": principal * Decimal(str(round(remaining, 4))),
+        "执行年利率(%)": f"{rng.uniform(rate_low, rate_high):.2f}",
+        "还款方式": rng.choice(METHODS[product]),
+        "每月还款日": str(min(disbursed.day, 28) if rng.random() < 0.9 else 20),
+        "逾期本金": "0",
+        "逾期利息": "0",
+        "逾期天数": "0",
+        "五级分类": "正常",
+        "管户客户经理工号": OFFICERS[(serial * 5 + rng.randint(0, 2)) % len(OFFICERS)],
+        "数据日期": as_of.isoformat(),
+        "联系电话": f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
+    }
+
+
 def demo_rows(*, as_of: dt.date) -> list[dict]:
     """The demo ledger rows (Chinese headers); the balances sum to TARGET_BALANCE."""
     rng = random.Random(20140630)  # the report's date: the same ledger every time
-    rows, used_ids = [], set()
+    borrowers = _Borrowers(rng)
+    rows = []
     serial = 0
-    east_lake_left = 16
-    corporate_serial = 0
-    chemicals_left = 3
-
-    def resident_id():
-        while True:
-            birth = dt.date(1960, 1, 1) + dt.timedelta(days=rng.randint(0, 14600))
-            number = make_resident_id(rng.choice(REGIONS), birth, rng.randint(1, 999))
-            if number not in used_ids:
-                used_ids.add(number)
-                return number
-
-    for product, (
-        count,
-        (low, high),
-        (min_years, max_years),
-        (rate_low, rate_high),
-        guarantees,
-    ) in PRODUCTS.items():
+    for product, (count, *_rest) in PRODUCTS.items():
         corporate = product in ("流动资金贷款", "固定资产贷款")
         for _index in range(count):
             serial += 1
-            years = rng.randint(min_years, max_years)
-            # Disbursed so that the loan still runs a while after the data date.
-            latest = as_of - dt.timedelta(days=10)
-            earliest = max(_add_years(as_of, -years) + dt.timedelta(days=60), as_of - dt.timedelta(days=3650))
-            disbursed = earliest + dt.timedelta(days=rng.randint(0, max(0, (latest - earliest).days)))
-            matures = _add_years(disbursed, years)
-            elapsed = (as_of - disbursed).days / max(1, (matures - disbursed).days)
-            principal = Decimal(rng.randint(low, high) * 1000)
-            remaining = max(0.15, 1 - elapsed * rng.uniform(0.6, 1.0))
-            row = {
-                "借据号": f"4304242{disbursed:%Y}{serial:06d}",
-                "合同号": f"衡东{disbursed:%Y}年借字第{serial:05d}号",
-                "机构号": BRANCH_CODE,
-                "贷款品种": product,
-                "担保方式": rng.choice(guarantees),
-                "发放日期": disbursed.isoformat(),
-                "到期日期": matures.isoformat(),
-                "发放金额": principal,
-                "贷款余额": principal * Decimal(str(round(remaining, 4))),
-                "执行年利率(%)": f"{rng.uniform(rate_low, rate_high):.2f}",
-                "还款方式": rng.choice(METHODS[product]),
-                "每月还款日": str(min(disbursed.day, 28) if rng.random() < 0.9 else 20),
-                "逾期本金": "0",
-                "逾期利息": "0",
-                "逾期天数": "0",
-                "五级分类": "正常",
-                "管户客户经理工号": OFFICERS[(serial * 5 + rng.randint(0, 2)) % len(OFFICERS)],
-                "数据日期": as_of.isoformat(),
-                "联系电话": f"1{rng.choice('3578')}{rng.randint(0, 9)}{rng.randint(10000000, 99999999)}",
-            }
-            if corporate:
-                corporate_serial += 1
-                industry = (
-                    "C26"
-                    if chemicals_left and corporate_serial % 40 == 7
-                    else rng.choice(CORPORATE_INDUSTRIES)
-                )
-                if industry == "C26":
-                    chemicals_left -= 1
-                row.update(
-                    {
-                        "客户类型": "对公",
-                        "客户名称": company_name(rng, industry),
-                        "证件号码": make_credit_code(BRANCH_CODE, 7000 + corporate_serial * 37),
-                        "行业代码": industry,
-                        "联系电话": f"0734-{rng.randint(5200000, 5299999)}",
-                    }
-                )
-            else:
-                row.update(
-                    {
-                        "客户类型": "个人",
-                        "客户名称": person_name(rng),
-                        "证件号码": resident_id(),
-                        "工作单位": rng.choice(EMPLOYERS),
-                    }
-                )
-                if product == "个人经营贷款":
-                    row["行业代码"] = rng.choice(BUSINESS_INDUSTRIES)
-                    row["工作单位"] = "个体经营"
-                if product == "个人住房贷款":
-                    if east_lake_left:
-                        east_lake_left -= 1
-                        project, developer = EAST_LAKE
-                        # The fake-mortgage pattern: most buyers work for the developer.
-                        if east_lake_left >= 3:
-                            row["工作单位"] = developer
-                    else:
-                        project, developer = rng.choice(PROJECTS)
-                    row.update({"楼盘项目": project, "开发商": developer})
+            row = _loan_cells(rng, product, serial, as_of=as_of)
+            row.update(borrowers.company() if corporate else borrowers.person(product))
             rows.append(row)
     _scale_to_target(rows, rng)
     _make_overdue(rows, rng, as_of=as_of)
@@ -206,7 +224,7 @@ def _scale_to_target(rows: list[dict], rng: random.Random) -> None:
     largest["贷款余额"] += TARGET_BALANCE - sum(row["贷款余额"] for row in rows)
     if largest["贷款余额"] > largest["发放金额"]:
         largest["发放金额"] = largest["贷款余额"].quantize(Decimal("1000"), rounding=ROUND_UP)
-    assert sum(row["贷款余额"] for row in rows) == TARGET_BALANCE
+    # The balances now sum to TARGET_BALANCE exactly: Decimal addition of these few digits is exact.
 
 
 def _make_overdue(rows: list[dict], rng: random.Random, *, as_of: dt.date) -> None:
@@ -234,8 +252,6 @@ def seed(*, stdout=None) -> None:
     ).count() != len(OFFICERS):
         say(stdout, "ledger: demo branch or officers missing (run the accounts seed first); skipped")
         return
-    from django.utils import timezone
-
     as_of = last_month_end(timezone.localdate())
     data = ledger_csv(demo_rows(as_of=as_of), headers=HEADERS)
     batch = batch_create(data=data, file_name=f"{DEMO_PREFIX}-{as_of:%Y%m%d}.csv", as_of=as_of, enqueue=False)

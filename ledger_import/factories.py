@@ -1,18 +1,19 @@
-"""Ledger files for tests, the demo and the benchmark: rows as dicts keyed by the Chinese
-headers, written as CSV (any encoding) or XLSX."""
+"""Ledger files for the tests and the benchmark: rows as dicts keyed by the Chinese headers,
+written as CSV (any encoding, see ledger_import.format) or XLSX."""
 
-import csv
 import datetime as dt
 import io
 from itertools import count
 
 import factory
 
-from ledger_import.ledger import LEDGER_COLUMNS
+from ledger_import.format import HEADERS, ledger_csv
 from ledger_import.models import BatchStatus, ImportBatch
 from loans.identifiers import make_credit_code, make_resident_id
 
-HEADERS = [column.zh for column in LEDGER_COLUMNS]
+# The format's pieces stay importable from here, where the tests have always found them.
+__all__ = ["HEADERS", "ImportBatchFactory", "ledger_csv", "ledger_row", "ledger_xlsx"]
+
 _serial = count(1)
 
 
@@ -53,16 +54,6 @@ def ledger_row(
     }
     row.update(overrides)
     return row
-
-
-def ledger_csv(rows: list[dict], *, encoding: str = "utf-8", headers: list[str] | None = None) -> bytes:
-    headers = headers or list(rows[0]) if rows else (headers or HEADERS)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow([row.get(header, "") for header in headers])
-    return buffer.getvalue().encode(encoding)
 
 
 def ledger_xlsx(rows: list[dict], *, headers: list[str] | None = None) -> bytes:

@@ -137,10 +137,13 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalize_header(value) -> str:
     text = "" if value is None else str(value)
     text = text.replace("\ufeff", "").replace("（", "(").replace("）", ")").strip()
-    return re.sub(r"\s+", "", text).lower()
+    return _SPACES.sub("", text).lower()
 
 
 # --- Cell parsers: each returns the value or raises CellError ----------------------------
@@ -207,6 +210,9 @@ def amount(value, *, places: int = 2, max_digits: int = 16) -> Decimal:
     return number.quantize(Decimal(1).scaleb(-places))
 
 
+_WHOLE_NUMBER = re.compile(r"-?\d+")
+
+
 def whole_number(value) -> int:
     if isinstance(value, bool):
         raise CellError(_("Not a whole number: %(value)s."), {"value": value})
@@ -218,7 +224,7 @@ def whole_number(value) -> int:
         raw = str(value).strip()
         if raw.endswith(".0"):
             raw = raw[:-2]
-        if not re.fullmatch(r"-?\d+", raw):
+        if not _WHOLE_NUMBER.fullmatch(raw):
             raise CellError(_("Not a whole number: %(value)s."), {"value": raw})
         number = int(raw)
     if number < 0:
@@ -228,6 +234,7 @@ def whole_number(value) -> int:
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, with the 1900 leap-year bug absorbed
 _DATE_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_SERIAL_TEXT = re.compile(r"\d{5}(\.0+)?")
 
 
 def date(value) -> dt.date:
@@ -247,7 +254,7 @@ def date(value) -> dt.date:
             return dt.date(int(match[1]), int(match[2]), int(match[3]))
         except ValueError:
             raise CellError(_("This date does not exist: %(value)s."), {"value": raw}) from None
-    if re.fullmatch(r"\d{5}(\.0+)?", raw):
+    if _SERIAL_TEXT.fullmatch(raw):
         return _from_serial(float(raw))
     raise CellError(_("Not a date (use YYYY-MM-DD): %(value)s."), {"value": raw})
 

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import APPROVER_ROLES, role_required
+from core.forms import submit_form
 from ledger_import.forms import UploadForm
 from ledger_import.parsing import reason_text
 from ledger_import.report import error_report_xlsx
@@ -25,15 +26,16 @@ def batch_list(request):
 @role_required(*APPROVER_ROLES)
 def upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        batch = batch_create(
-            data=form.cleaned_data["data"],
-            file_name=form.cleaned_data["file"].name,
-            uploaded_by=request.user,
-            kind=form.cleaned_data["kind"],
-        )
+    outcome = submit_form(
+        request,
+        form,
+        lambda data: batch_create(
+            data=data["data"], file_name=data["file"].name, uploaded_by=request.user, kind=data["kind"]
+        ),
+    )
+    if outcome:
         messages.info(request, _("The file was received; it is imported in the background."))
-        return redirect("import-detail", pk=batch.pk)
+        return redirect("import-detail", pk=outcome.value.pk)
     return render(request, "ledger_import/upload.html", {"form": form})
 
 

@@ -6,8 +6,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from ledger_import.factories import ledger_csv, ledger_row
-from ledger_import.repayments import repayments_import
-from ledger_import.services import ledger_import
+from ledger_import.services import ledger_import, repayments_import
 from loans.models import Loan, Repayment, RepaymentSource
 
 pytestmark = pytest.mark.django_db

@@ -28,7 +28,7 @@ def test_the_branch_head_uploads_a_file_and_it_is_queued(
     client_for, branch_head, ledger_officers, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("ledger_import.tasks.process_batch.delay", queued.append)
+    monkeypatch.setattr("ledger_import.services.batches.enqueue_on_commit", lambda *args: queued.append(args))
     client = client_for(branch_head)
     response = _upload(client, ledger_csv([ledger_row()]))
     batch = ImportBatch.objects.get()

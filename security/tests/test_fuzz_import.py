@@ -15,7 +15,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from ledger_import.factories import HEADERS, ledger_row, ledger_xlsx
 from ledger_import.ledger import check_ledger
 from ledger_import.parsing import FileRejected
-from ledger_import.repayments import REPAYMENT_COLUMNS, repayments_import
+from ledger_import.repayments import REPAYMENT_COLUMNS
+from ledger_import.services import repayments_import
 
 EXAMPLES = int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "60"))
 FUZZ = settings(

@@ -1,0 +1,227 @@
+"""The set-based write of a checked ledger: the rows are COPYed into a temporary staging
+table and merged with ``INSERT ... ON CONFLICT DO UPDATE`` into loans_borrower (by
+id_number) and loans_loan (by loan_no). An update touches only rows whose values differ
+(``IS DISTINCT FROM``), so a re-import of the same file writes nothing. Nothing is ever
+deleted: loans of the file's branches missing from it are listed instead."""
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+from django.db import connection
+
+from ledger_import.parsing import Issue
+from ledger_import.rows import STAGE_TYPES, LedgerRow
+from ledger_import.services.history import history_context
+from ledger_import.services.warnings import class_kept_warnings, refused_loans, stale_row_warnings
+from loans.models import LoanStatus
+
+# One import writes at a time: two merges of overlapping files would interleave.
+IMPORT_LOCK_KEY = 4304_2401
+MISSING_LISTED = 5000
+# After this many new rows, table statistics are refreshed inside the import.
+ANALYZE_AFTER = 5000
+
+
+def _copy_line(row: tuple) -> str:
+    out = []
+    for value in row:
+        if value is None:
+            out.append("\\N")
+        elif isinstance(value, str):
+            out.append(
+                value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+            )
+        else:
+            out.append(str(value))
+    return "\t".join(out)
+
+
+# Loan columns the file sets: (column, value from the file). Everything else the branch
+# records (status, VIP, notes, collateral, guarantors, repayments, history) is left alone.
+# An empty optional cell never wipes what is there; the class never improves by import
+# (a better class needs the branch head's approval) but may worsen.
+_LOAN_SET = (
+    ("contract_no", "COALESCE(NULLIF(EXCLUDED.contract_no, ''), loans_loan.contract_no)"),
+    ("branch_id", "EXCLUDED.branch_id"),
+    ("borrower_id", "EXCLUDED.borrower_id"),
+    ("officer_id", "EXCLUDED.officer_id"),
+    ("product", "EXCLUDED.product"),
+    ("guarantee", "EXCLUDED.guarantee"),
+    ("disbursed_on", "EXCLUDED.disbursed_on"),
+    ("matures_on", "EXCLUDED.matures_on"),
+    ("principal", "EXCLUDED.principal"),
+    ("balance", "EXCLUDED.balance"),
+    ("annual_rate", "EXCLUDED.annual_rate"),
+    ("repayment_method", "EXCLUDED.repayment_method"),
+    ("repayment_day", "EXCLUDED.repayment_day"),
+    ("overdue_principal", "EXCLUDED.overdue_principal"),
+    ("overdue_interest", "EXCLUDED.overdue_interest"),
+    ("days_past_due", "EXCLUDED.days_past_due"),
+    ("bucket", "EXCLUDED.bucket"),
+    ("risk_class", "GREATEST(loans_loan.risk_class, EXCLUDED.risk_class)"),
+    ("property_project", "COALESCE(NULLIF(EXCLUDED.property_project, ''), loans_loan.property_project)"),
+    ("developer", "COALESCE(NULLIF(EXCLUDED.developer, ''), loans_loan.developer)"),
+    ("as_of", "EXCLUDED.as_of"),
+    # The core system is the record for money: a loan it still carries with a balance is not
+    # settled, one it shows at zero is. A write-off is the branch's decision and stays.
+    (
+        "status",
+        "CASE WHEN loans_loan.status = %(written_off)s THEN loans_loan.status "
+        "WHEN EXCLUDED.balance = 0 THEN %(settled)s ELSE %(active)s END",
+    ),
+)
+# The statuses named in the loans merge, passed as parameters.
+_STATUSES = {
+    "written_off": LoanStatus.WRITTEN_OFF.value,
+    "settled": LoanStatus.SETTLED.value,
+    "active": LoanStatus.ACTIVE.value,
+}
+_BORROWER_SET = (
+    ("borrower_type", "EXCLUDED.borrower_type"),
+    ("name", "EXCLUDED.name"),
+    ("phone", "COALESCE(NULLIF(EXCLUDED.phone, ''), loans_borrower.phone)"),
+    ("employer", "COALESCE(NULLIF(EXCLUDED.employer, ''), loans_borrower.employer)"),
+    ("industry_code", "COALESCE(NULLIF(EXCLUDED.industry_code, ''), loans_borrower.industry_code)"),
+    ("industry_name", "COALESCE(NULLIF(EXCLUDED.industry_name, ''), loans_borrower.industry_name)"),
+    ("branch_id", "EXCLUDED.branch_id"),
+    ("officer_id", "EXCLUDED.officer_id"),
+)
+
+
+def _upsert_tail(table: str, key: str, assignments) -> str:
+    sets = ", ".join(f"{column} = {expression}" for column, expression in assignments)
+    old = ", ".join(f"{table}.{column}" for column, _expression in assignments)
+    new = ", ".join(expression for _column, expression in assignments)
+    return (
+        f"ON CONFLICT ({key}) DO UPDATE SET {sets}, updated_at = EXCLUDED.updated_at "
+        f"WHERE ({old}) IS DISTINCT FROM ({new})"
+    )
+
+
+def _loan_upsert_sql() -> str:
+    """The loans merge; only this module's constants are interpolated, values come via COPY
+    (and the statuses as parameters). Rows whose recorded figures are newer than the file's
+    (as_of) are left alone."""
+    columns = [
+        "loan_no",
+        *(column for column, _expression in _LOAN_SET),
+        "created_at",
+        "updated_at",
+    ]
+    tail = _upsert_tail("loans_loan", "loan_no", _LOAN_SET).replace(
+        "WHERE (", "WHERE (loans_loan.as_of IS NULL OR EXCLUDED.as_of >= loans_loan.as_of) AND (", 1
+    )
+    select = (
+        "SELECT s.loan_no, s.contract_no, s.branch_id, b.id, s.officer_id, s.product, s.guarantee, "
+        "s.disbursed_on, s.matures_on, s.principal, s.balance, s.annual_rate, s.repayment_method, "
+        "s.repayment_day, s.overdue_principal, s.overdue_interest, s.days_past_due, s.bucket, "
+        "s.risk_class, s.property_project, s.developer, s.as_of, "
+        "CASE WHEN s.balance = 0 THEN %(settled)s ELSE %(active)s END, now(), now() "
+        "FROM ledger_stage s JOIN loans_borrower b ON b.id_number = s.id_number ORDER BY s.loan_no "
+    )
+    return (
+        "INSERT INTO loans_loan (" + ", ".join(columns) + ") " + select + tail + " RETURNING id, (xmax = 0)"
+    )
+
+
+def _stage(cursor, rows: list[LedgerRow]) -> None:
+    """The checked rows in a temporary table, dropped at commit."""
+    columns = ", ".join(f"{name} {kind}" for name, kind in STAGE_TYPES.items())
+    cursor.execute("DROP TABLE IF EXISTS ledger_stage")
+    cursor.execute(f"CREATE TEMPORARY TABLE ledger_stage ({columns}) ON COMMIT DROP")
+    buffer = io.StringIO("\n".join(_copy_line(row) for row in rows) + "\n")
+    cursor.cursor.copy_expert(f"COPY ledger_stage ({', '.join(STAGE_TYPES)}) FROM STDIN", buffer)
+    cursor.execute("CREATE UNIQUE INDEX ON ledger_stage (loan_no)")
+    cursor.execute("ANALYZE ledger_stage")
+
+
+def _upsert_borrowers(cursor) -> list[bool]:
+    """One borrower per ID number (the file's last row for it); True for each one created."""
+    cursor.execute(
+        "INSERT INTO loans_borrower (borrower_type, name, id_number, phone, employer, industry_code, "
+        "industry_name, address, is_vip, contribution_note, branch_id, officer_id, created_at, updated_at) "
+        "SELECT DISTINCT ON (id_number) borrower_type, borrower_name, id_number, phone, employer, "
+        "industry_code, industry_name, '', false, '', branch_id, officer_id, now(), now() "
+        "FROM ledger_stage ORDER BY id_number, row_no DESC "
+        + _upsert_tail("loans_borrower", "id_number", _BORROWER_SET)
+        + " RETURNING (xmax = 0)"
+    )
+    created = [was_created for (was_created,) in cursor.fetchall()]
+    if sum(created) > ANALYZE_AFTER:
+        # Fresh statistics, or the planner joins 100,000 new borrowers by nested loop.
+        cursor.execute("ANALYZE loans_borrower")
+    return created
+
+
+def _upsert_loans(cursor) -> list[tuple[int, bool]]:
+    """(loan id, created) for every loan inserted or changed."""
+    cursor.execute(_loan_upsert_sql(), _STATUSES)
+    written = cursor.fetchall()
+    if sum(1 for _id, was_created in written if was_created) > ANALYZE_AFTER:
+        cursor.execute("ANALYZE loans_loan")
+    return written
+
+
+def _missing_loans(cursor, branch_ids: list[int]) -> list[tuple]:
+    """Active loans of the file's branches that the file does not list."""
+    cursor.execute(
+        "SELECT l.id, l.loan_no, b.name, l.balance::text FROM loans_loan l "
+        "JOIN loans_borrower b ON b.id = l.borrower_id "
+        "WHERE l.branch_id = ANY(%s) AND l.status = %s "
+        "AND NOT EXISTS (SELECT 1 FROM ledger_stage s WHERE s.loan_no = l.loan_no) ORDER BY l.loan_no",
+        [branch_ids, LoanStatus.ACTIVE],
+    )
+    return cursor.fetchall()
+
+
+@dataclass
+class Merged:
+    summary: dict
+    warnings: list[Issue]
+    loan_ids: list[int]  # the loans written (created or changed)
+    newest: dt.date | None = None  # the latest as_of in the file
+    refused: bool = False  # nothing written: a loan belongs to a branch out of the user's scope
+
+
+def merge(rows: list[LedgerRow], *, allowed_branch_ids, history: dict) -> Merged:
+    """The set-based write, inside the caller's transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+        history_context(cursor, {"source": "ledger_import", **history})
+        _stage(cursor, rows)
+        if allowed_branch_ids is not None:
+            refused = refused_loans(cursor, allowed_branch_ids)
+            if refused:
+                return Merged({"refused": True}, refused, [], refused=True)
+        # Warnings computed before the merge, against what is recorded now.
+        warnings = class_kept_warnings(cursor)
+        stale = stale_row_warnings(cursor)
+        warnings.extend(stale)
+        borrower_flags = _upsert_borrowers(cursor)
+        loan_flags = _upsert_loans(cursor)
+        branch_ids = sorted({row.branch_id for row in rows})
+        missing = _missing_loans(cursor, branch_ids)
+        cursor.execute("SELECT max(as_of) FROM ledger_stage")
+        (newest,) = cursor.fetchone()
+
+    created = sum(1 for _id, was_created in loan_flags if was_created)
+    updated = len(loan_flags) - created
+    summary = {
+        "rows": len(rows),
+        "created": created,
+        "updated": updated,
+        "unchanged": len(rows) - created - updated - len(stale),
+        "skipped_stale": len(stale),
+        "borrowers_created": sum(borrower_flags),
+        "borrowers_updated": len(borrower_flags) - sum(borrower_flags),
+        "missing_count": len(missing),
+        "missing": [
+            {"id": loan_id, "loan_no": loan_no, "borrower": name, "balance": balance}
+            for loan_id, loan_no, name, balance in missing[:MISSING_LISTED]
+        ],
+        "branch_ids": branch_ids,
+        "as_of": newest.isoformat() if newest else None,
+        "warnings": len(warnings),
+    }
+    return Merged(summary, warnings, [loan_id for loan_id, _created in loan_flags], newest)

@@ -1,0 +1,105 @@
+"""What an import reports about rows it writes differently from the file, or flags for review."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ledger_import.parsing import Issue, bilingual
+from ledger_import.rows import CHINESE_CLASS, LedgerRow
+from loans.models import PolicyLevel
+from loans.selectors import industry_policy_for
+
+INDUSTRY_WARNINGS_LISTED = 1000
+
+
+def refused_loans(cursor, allowed_branch_ids) -> list[Issue]:
+    """Loan numbers already booked at a branch the user cannot see: they are not theirs."""
+    cursor.execute(
+        "SELECT s.row_no, s.loan_no FROM ledger_stage s JOIN loans_loan l ON l.loan_no = s.loan_no "
+        "WHERE NOT (l.branch_id = ANY(%s)) ORDER BY s.row_no",
+        [list(allowed_branch_ids)],
+    )
+    return [
+        Issue(
+            row_no,
+            "借据号",
+            bilingual(_("Loan %(loan_no)s belongs to a branch you cannot import for."), {"loan_no": loan_no}),
+        )
+        for row_no, loan_no in cursor.fetchall()
+    ]
+
+
+def class_kept_warnings(cursor) -> list[Issue]:
+    """Staged rows whose class is better than the recorded one (read before the merge)."""
+    cursor.execute(
+        "SELECT s.row_no, s.loan_no, s.risk_class, l.risk_class FROM ledger_stage s "
+        "JOIN loans_loan l ON l.loan_no = s.loan_no WHERE s.risk_class < l.risk_class ORDER BY s.row_no"
+    )
+    return [
+        Issue(
+            row_no,
+            "五级分类",
+            bilingual(
+                _(
+                    "Loan %(loan_no)s keeps its class %(kept)s; the file says %(given)s. A better class needs the branch head's approval."
+                ),
+                {"loan_no": loan_no, "kept": CHINESE_CLASS[kept], "given": CHINESE_CLASS[given]},
+            ),
+        )
+        for row_no, loan_no, given, kept in cursor.fetchall()
+    ]
+
+
+def stale_row_warnings(cursor) -> list[Issue]:
+    """Staged rows older than the recorded figures (read before the merge, which skips them)."""
+    cursor.execute(
+        "SELECT s.row_no, s.loan_no, l.as_of FROM ledger_stage s JOIN loans_loan l ON l.loan_no = s.loan_no "
+        "WHERE l.as_of > s.as_of ORDER BY s.row_no"
+    )
+    return [
+        Issue(
+            row_no,
+            "数据日期",
+            bilingual(
+                _("Loan %(loan_no)s already has newer figures (as of %(date)s); this row was skipped."),
+                {"loan_no": loan_no, "date": recorded},
+            ),
+        )
+        for row_no, loan_no, recorded in cursor.fetchall()
+    ]
+
+
+def industry_policy_warnings(rows: list[LedgerRow]) -> list[Issue]:
+    """Rows whose borrower is in a restricted or prohibited industry (the ledger's industry
+    policy by GB/T 4754 code): the import report flags them for strict review."""
+
+    codes = {row.industry_code for row in rows if row.industry_code}
+    flagged = {code: policy for code, policy in industry_policy_for(codes).items() if policy.is_flagged}
+    issues = []
+    hits = [row for row in rows if row.industry_code in flagged]
+    for row in hits[:INDUSTRY_WARNINGS_LISTED]:
+        policy = flagged[row.industry_code]
+        issues.append(
+            Issue(
+                row.row_no,
+                "行业代码",
+                bilingual(
+                    _("Industry %(code)s (%(name)s) is %(level)s under the industry policy: strict review."),
+                    {
+                        "code": row.industry_code,
+                        "name": policy.name,
+                        "level": PolicyLevel(policy.level).label,
+                    },
+                ),
+            )
+        )
+    if len(hits) > INDUSTRY_WARNINGS_LISTED:
+        issues.append(
+            Issue(
+                0,
+                "行业代码",
+                bilingual(
+                    _("%(count)d rows in all are in restricted or prohibited industries."),
+                    {"count": len(hits)},
+                ),
+            )
+        )
+    return issues
