@@ -146,6 +146,9 @@ def seed(*, stdout=None) -> None:
         say(stdout, "collections: demo data already there")
         return
     today = timezone.localdate()
+    # The cases were opened a month ago (the demo's contacts go back 30 days, and a contact
+    # cannot be older than its case), then brought up to date today.
+    services.cases_sync(as_of=today - dt.timedelta(days=31))
     services.cases_sync(as_of=today)
     cases = list(CollectionCase.objects.filter(stage__in=OPEN_STAGES).select_related("borrower", "officer"))
     head = branch_head_of(cases[0].branch_id)

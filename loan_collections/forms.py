@@ -42,6 +42,27 @@ class ContactForm(forms.Form):
             "Only the branch head may log a call or visit at a time the rules forbid, with a reason."
         ),
     )
+    late_entry_reason = forms.CharField(
+        label=_("Late entry reason (补录)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed when the contact took place longer ago than the branch's window for late entries."
+        ),
+    )
+
+
+class FollowUpCloseForm(forms.Form):
+    """Closing a "call again" without logging a contact: only with a reason."""
+
+    reason = forms.CharField(
+        label=_("Reason for closing without a contact"),
+        max_length=500,
+        error_messages={
+            "required": _("Log the contact made for this follow-up, or say why it is closed without one.")
+        },
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. repaid in full at the counter")}),
+    )
 
 
 class StageMoveForm(forms.Form):
@@ -127,7 +148,14 @@ class OverdueCauseForm(forms.Form):
 class CollectionSettingsForm(forms.ModelForm):
     class Meta:
         model = CollectionSettings
-        fields = ["quiet_lunar_days", "last_day_rule", "earliest_time", "latest_time", "weekly_call_cap"]
+        fields = [
+            "quiet_lunar_days",
+            "last_day_rule",
+            "earliest_time",
+            "latest_time",
+            "weekly_call_cap",
+            "late_entry_hours",
+        ]
         widgets = {
             "earliest_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
             "latest_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),

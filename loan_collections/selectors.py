@@ -4,10 +4,11 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Min, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from accounts.access import profile_of, scope_queryset
+from accounts.access import OVERSIGHT_ROLES, has_role, profile_of, scope_queryset
 from accounts.models import Role, StaffProfile
 from loan_collections.contact_policy import (
     SHANGHAI,
@@ -19,6 +20,7 @@ from loan_collections.contact_policy import (
 )
 from loan_collections.models import (
     CALL_CHANNELS,
+    DEFAULT_LATE_ENTRY_HOURS,
     OPEN_STAGES,
     CollectionCase,
     CollectionPlan,
@@ -66,6 +68,31 @@ def settings_for_branch(branch_id: int | None) -> CollectionSettings:
     """The branch's saved rules, or the defaults (unsaved) when the head set none."""
     found = CollectionSettings.objects.filter(branch_id=branch_id).first() if branch_id else None
     return found or CollectionSettings(branch_id=branch_id)
+
+
+def late_entry_window(*, branch_id: int | None) -> dt.timedelta:
+    """How long after a contact it may be entered without a late-entry reason (补录)."""
+    return dt.timedelta(hours=settings_for_branch(branch_id).late_entry_hours)
+
+
+def late_entries_visible_to(user) -> QuerySet[ContactAttempt]:
+    """Contacts entered longer after they took place than their branch's window, newest
+    entry first: the branch head's check on backdating."""
+    hours = Coalesce(
+        F("case__branch__collection_settings__late_entry_hours"), Value(DEFAULT_LATE_ENTRY_HOURS)
+    )
+    contacts = scope_queryset(
+        ContactAttempt.objects.all(), user, branch_field="case__branch", officer_field="case__officer"
+    )
+    return (
+        contacts.annotate(
+            lateness=ExpressionWrapper(F("entered_at") - F("contacted_at"), output_field=DurationField()),
+            window=ExpressionWrapper(hours * Value(dt.timedelta(hours=1)), output_field=DurationField()),
+        )
+        .filter(lateness__gt=F("window"))
+        .select_related("case__borrower", "officer__profile")
+        .order_by("-entered_at", "-id")
+    )
 
 
 def rules_from(settings: CollectionSettings) -> PolicyRules:
@@ -122,6 +149,11 @@ def borrower_overdue_and_balance(*, borrower_id: int) -> tuple[Decimal, Decimal]
         interest=Sum("overdue_interest"),
     )
     return totals["overdue"] or ZERO, (totals["balance"] or ZERO) + (totals["interest"] or ZERO)
+
+
+def borrower_first_disbursement(*, borrower_id: int) -> dt.date | None:
+    """When the borrower's first loan was disbursed (None: no loan on the ledger)."""
+    return Loan.objects.filter(borrower_id=borrower_id).aggregate(first=Min("disbursed_on"))["first"]
 
 
 def borrower_has_overdue(*, borrower_id: int) -> bool:
@@ -232,11 +264,14 @@ def worklist_for(user) -> dict:
     cases = (
         cases_visible_to(user).filter(stage__in=OPEN_STAGES).select_related("borrower", "officer__profile")
     )
-    tasks = tasks_visible_to(user).filter(done_at__isnull=True).select_related("case__borrower")
+    tasks = tasks_visible_to(user).filter(done_at__isnull=True).select_related("case__borrower", "promise")
     today = timezone.localdate()
     promises = (
         promises_visible_to(user)
         .filter(status=PromiseStatus.PENDING, due_on__lte=today + dt.timedelta(days=7))
         .select_related("case__borrower")
     )
-    return {"cases": cases, "tasks": tasks, "promises": promises}
+    context = {"cases": cases, "tasks": tasks, "promises": promises}
+    if has_role(user, *OVERSIGHT_ROLES):
+        context["late_entry_count"] = late_entries_visible_to(user).count()
+    return context

@@ -16,6 +16,7 @@ urlpatterns = [
     path("legal/<int:pk>/document/", views.legal_document, name="collections-legal-document"),
     path("loans/<int:loan_pk>/cause/", views.overdue_cause, name="collections-overdue-cause"),
     path("tasks/<int:pk>/done/", views.task_done, name="collections-task-done"),
+    path("late-entries/", views.late_entries, name="collections-late-entries"),
     path("settings/", views.settings_edit, name="collections-settings"),
     path("targets/", views.targets, name="collections-targets"),
 ]

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import Role, can_see_personal_data, profile_of, role_required
+from accounts.access import OVERSIGHT_ROLES, Role, can_see_personal_data, profile_of, role_required
 from accounts.masking import mask_phone
 from core.forms import submit_form
 from loan_collections import selectors, services
@@ -17,6 +17,7 @@ from loan_collections.forms import (
     CaseOpenForm,
     CollectionSettingsForm,
     ContactForm,
+    FollowUpCloseForm,
     LegalActionForm,
     LegalUpdateForm,
     MeasureForm,
@@ -55,7 +56,7 @@ def case_detail(request, pk):
             "contacts": case.contacts.select_related("officer__profile", "overridden_by__profile", "promise"),
             "plans": case.plans.prefetch_related("measures__owner__profile"),
             "legal_actions": case.legal_actions.all(),
-            "tasks": case.tasks.filter(done_at__isnull=True),
+            "tasks": case.tasks.select_related("closed_by__profile", "closed_by_contact"),
             "move_form": StageMoveForm(),
         },
     )
@@ -95,17 +96,31 @@ def case_move(request, pk):
 
 
 def contact_create(request, pk):
+    """Log a contact; with ``?task=ID`` it is the contact made for that open follow-up,
+    which it closes."""
     case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    follow_up = None
+    if request.GET.get("task", "").isdigit():
+        follow_up = get_object_or_404(
+            selectors.tasks_visible_to(request.user).filter(case=case, done_at__isnull=True),
+            pk=int(request.GET["task"]),
+        )
     form = ContactForm(
         request.POST or None, initial={"contacted_at": timezone.localtime().replace(second=0, microsecond=0)}
     )
-    if submit_form(request, form, lambda data: services.contact_log(case=case, by=request.user, **data)):
+    if submit_form(
+        request,
+        form,
+        lambda data: services.contact_log(case=case, by=request.user, follow_up=follow_up, **data),
+    ):
         messages.success(request, _("Contact logged."))
+        if follow_up is not None:
+            return redirect("collections-worklist")
         return redirect("collections-case", pk=case.pk)
     return render(
         request,
         "loan_collections/contact_form.html",
-        {"form": form, "case": case, "title": _("Log a contact")},
+        {"form": form, "case": case, "follow_up": follow_up, "title": _("Log a contact")},
     )
 
 
@@ -209,10 +224,27 @@ def measure_done(request, pk):
 
 @require_POST
 def task_done(request, pk):
+    """Close a follow-up without a contact: the reason is required (errors come back as messages)."""
     task = get_object_or_404(selectors.tasks_visible_to(request.user), pk=pk)
-    services.follow_up_done(task=task, by=request.user)
-    messages.success(request, _("Task done."))
+    form = FollowUpCloseForm(request.POST)
+    if submit_form(
+        request,
+        form,
+        lambda data: services.follow_up_close(task=task, by=request.user, reason=data["reason"]),
+        errors_as_messages=True,
+    ):
+        messages.success(request, _("Follow-up closed, with the reason kept."))
     return redirect("collections-worklist")
+
+
+@role_required(*OVERSIGHT_ROLES)
+def late_entries(request):
+    """Contacts entered longer after they took place than the branch allows (补录), with the reason."""
+    return render(
+        request,
+        "loan_collections/late_entries.html",
+        {"contacts": selectors.late_entries_visible_to(request.user)[:500]},
+    )
 
 
 @role_required(Role.BRANCH_HEAD)

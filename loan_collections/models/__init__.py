@@ -5,10 +5,11 @@ Invariants live in the database: one open case per borrower, amounts positive, a
 has both amount and date, an override has its reason, a closed case has its closing date.
 """
 
-from loan_collections.models.branch_settings import CollectionSettings
+from loan_collections.models.branch_settings import DEFAULT_LATE_ENTRY_HOURS, CollectionSettings
 from loan_collections.models.cases import OPEN_STAGES, CollectionCase, Stage, StageChange
 from loan_collections.models.contacts import (
     CALL_CHANNELS,
+    CLOCK_SLACK,
     TIMED_CHANNELS,
     Channel,
     ContactAttempt,
@@ -22,6 +23,8 @@ from loan_collections.models.promises import FollowUpTask, PromiseStatus, Promis
 
 __all__ = [
     "CALL_CHANNELS",
+    "CLOCK_SLACK",
+    "DEFAULT_LATE_ENTRY_HOURS",
     "OPEN_STAGES",
     "TIMED_CHANNELS",
     "Channel",

@@ -7,6 +7,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+# 补录: a contact entered more than two days after it took place needs a written reason.
+DEFAULT_LATE_ENTRY_HOURS = 48
+
 
 class CollectionSettings(models.Model):
     """The branch head's humane-timing rules for one branch (defaults: the story's rules)."""
@@ -31,6 +34,10 @@ class CollectionSettings(models.Model):
     earliest_time = models.TimeField(_("no calls before"), default=dt.time(10, 0))
     latest_time = models.TimeField(_("no calls from (evening limit)"), default=dt.time(20, 0))
     weekly_call_cap = models.PositiveSmallIntegerField(_("calls per borrower per week, at most"), default=3)
+    late_entry_hours = models.PositiveSmallIntegerField(
+        _("a contact entered more than this many hours after it took place needs a reason"),
+        default=DEFAULT_LATE_ENTRY_HOURS,
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -45,6 +52,9 @@ class CollectionSettings(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(weekly_call_cap__gte=1), name="collection_settings_cap_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(late_entry_hours__gte=1), name="collection_settings_late_entry_positive"
             ),
         ]
 

@@ -1,8 +1,11 @@
 """The contact log: channels, parties, outcomes and each contact attempt."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from loan_collections.models.cases import CollectionCase
@@ -25,6 +28,9 @@ TIMED_CHANNELS = frozenset(
 )
 CALL_CHANNELS = frozenset({Channel.PHONE})
 
+# A contact logged "now" may be a few minutes ahead of the server clock.
+CLOCK_SLACK = dt.timedelta(minutes=5)
+
 
 class Party(models.TextChoices):
     BORROWER = "borrower", _("Borrower")
@@ -43,13 +49,18 @@ class Outcome(models.TextChoices):
 class ContactAttempt(models.Model):
     """One entry of the contact log. Never deleted: there is no delete view and the admin
     cannot delete. A contact that broke the timing rules carries the branch head's
-    override, its reason and the rule it broke."""
+    override, its reason and the rule it broke.
+
+    ``contacted_at`` is when the contact took place (the officer says so); ``entered_at`` is
+    when it was entered (the server's clock). A contact entered long after it took place
+    (补录) carries its ``late_entry_reason``, and the branch head sees it listed."""
 
     case = models.ForeignKey(CollectionCase, on_delete=models.PROTECT, related_name="contacts")
     officer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("logged by"), on_delete=models.PROTECT, related_name="+"
     )
     contacted_at = models.DateTimeField(_("when"))
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
     channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
     party = models.CharField(_("person reached"), max_length=12, choices=Party.choices)
     outcome = models.CharField(_("outcome"), max_length=12, choices=Outcome.choices)
@@ -66,7 +77,7 @@ class ContactAttempt(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    late_entry_reason = models.TextField(_("late entry reason"), blank=True)
 
     class Meta:
         ordering = ["-contacted_at", "-id"]
@@ -78,6 +89,10 @@ class ContactAttempt(models.Model):
                 condition=(Q(overridden_by__isnull=True) & Q(override_reason=""))
                 | (Q(overridden_by__isnull=False) & ~Q(override_reason="")),
                 name="contact_override_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(contacted_at__lte=models.F("entered_at") + CLOCK_SLACK),
+                name="contact_not_after_entry",
             ),
         ]
 

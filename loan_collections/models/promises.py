@@ -54,7 +54,10 @@ class PromiseToPay(models.Model):
 
 
 class FollowUpTask(models.Model):
-    """A "call again" for the officer, at the next moment the timing rules allow."""
+    """A "call again" for the officer, at the next moment the timing rules allow.
+
+    It is closed by the contact logged for it, or with a written reason; either way it
+    keeps who closed it and when."""
 
     case = models.ForeignKey(CollectionCase, on_delete=models.CASCADE, related_name="tasks")
     officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -64,12 +67,42 @@ class FollowUpTask(models.Model):
     due_at = models.DateTimeField(_("call again at"))
     title = models.CharField(_("task"), max_length=200)
     done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_by_contact = models.ForeignKey(
+        ContactAttempt,
+        verbose_name=_("closed by the contact"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="closed_follow_ups",
+    )
+    close_reason = models.TextField(_("reason for closing"), blank=True)
 
     class Meta:
         ordering = ["due_at", "id"]
         verbose_name = _("follow-up task")
         verbose_name_plural = _("follow-up tasks")
         indexes = [models.Index(fields=["officer", "done_at"])]
+        constraints = [
+            # Open: nothing about closing. Closed: by a contact or with a reason.
+            models.CheckConstraint(
+                condition=(
+                    Q(done_at__isnull=True)
+                    & Q(closed_by__isnull=True)
+                    & Q(closed_by_contact__isnull=True)
+                    & Q(close_reason="")
+                )
+                | (Q(done_at__isnull=False) & (Q(closed_by_contact__isnull=False) | ~Q(close_reason=""))),
+                name="follow_up_closed_by_contact_or_reason",
+            ),
+        ]
 
     def __str__(self):
         return self.title

@@ -14,15 +14,14 @@ from loan_collections.services.cases import (
     cases_sync,
 )
 from loan_collections.services.collection_settings import collection_settings_save
-from loan_collections.services.contacts import CLOCK_SLACK, contact_log
+from loan_collections.services.contacts import contact_log
 from loan_collections.services.legal import legal_action_record, legal_action_update
 from loan_collections.services.penalties import OFFICER_CAUSED_RULE, overdue_cause_record
 from loan_collections.services.plans import plan_create, plan_measure_add, plan_measure_done
-from loan_collections.services.promises import PROMISE_CHECK_TIME, follow_up_done, promises_check
+from loan_collections.services.promises import PROMISE_CHECK_TIME, follow_up_close, promises_check
 
 __all__ = [
     "ALLOWED_MOVES",
-    "CLOCK_SLACK",
     "INTENSIVE_AFTER_DAYS",
     "OFFICER_CAUSED_RULE",
     "PROMISE_CHECK_TIME",
@@ -32,7 +31,7 @@ __all__ = [
     "cases_sync",
     "collection_settings_save",
     "contact_log",
-    "follow_up_done",
+    "follow_up_close",
     "legal_action_record",
     "legal_action_update",
     "overdue_cause_record",

@@ -4,6 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -14,6 +15,7 @@ from accounts.masking import mask_phone
 from loan_collections.contact_policy import SHANGHAI, contact_window
 from loan_collections.models import FollowUpTask, PromiseStatus, PromiseToPay
 from loan_collections.selectors import ZERO, calls_in_week, rules_for_branch
+from loan_collections.services.cases import can_act_on_case
 from loans.models import Repayment
 from notifications.services import email_enqueue_many, email_queue
 
@@ -132,8 +134,22 @@ def _promise_emails(*, day: dt.date, missed_by_officer: dict[int, list[PromiseTo
 
 
 @transaction.atomic
-def follow_up_done(*, task: FollowUpTask, by) -> FollowUpTask:
-    if task.done_at is None:
-        task.done_at = timezone.now()
-        task.save(update_fields=["done_at"])
+def follow_up_close(*, task: FollowUpTask, by, reason: str) -> FollowUpTask:
+    """Close a "call again" without a contact: only with a written reason (e.g. the borrower
+    paid at the counter), kept with who closed it and when. The usual way to close one is
+    to log the contact made for it (``contact_log(follow_up=...)``)."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": [_("Log the contact made for this follow-up, or say why it is closed without one.")]}
+        )
+    task = FollowUpTask.objects.select_for_update(of=("self",)).select_related("case").get(pk=task.pk)
+    if not can_act_on_case(by, task.case):
+        raise ValidationError(_("Only the assigned officer or the branch head can close this follow-up."))
+    if task.done_at is not None:
+        raise ValidationError(_("This follow-up is already closed."))
+    task.done_at = timezone.now()
+    task.closed_by = by
+    task.close_reason = reason
+    task.save(update_fields=["done_at", "closed_by", "close_reason"])
     return task

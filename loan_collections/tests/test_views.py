@@ -147,11 +147,13 @@ def test_settings_page_is_for_the_branch_head_only(client_for, officer, branch_h
             "earliest_time": "09:30",
             "latest_time": "19:00",
             "weekly_call_cap": "2",
+            "late_entry_hours": "24",
         },
     )
     assert response.status_code == 302
     saved = CollectionSettings.objects.get(branch=branch)
     assert saved.last_day_rule == "literal_30" and saved.weekly_call_cap == 2
+    assert saved.late_entry_hours == 24
 
 
 @pytest.mark.django_db

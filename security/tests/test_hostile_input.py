@@ -55,6 +55,7 @@ FORM_PAGES = {
     "ledger_import.forms.UploadForm": FormPage("import-upload", persona="branch_head"),
     "loan_collections.forms.ContactForm": FormPage("collections-contact-new", r.case_pk),
     "loan_collections.forms.StageMoveForm": FormPage("collections-case-move", r.case_pk),
+    "loan_collections.forms.FollowUpCloseForm": FormPage("collections-task-done", r.task_pk),
     "loan_collections.forms.CaseOpenForm": FormPage("collections-case-open"),
     "loan_collections.forms.PlanForm": FormPage("collections-plan-new", r.case_pk),
     "loan_collections.forms.MeasureForm": FormPage("collections-measure-new", r.plan_pk),
@@ -91,6 +92,7 @@ NOT_ECHOED = {
     "compliance.forms.MinutesForm",  # shown on morning meetings only; the sample is a study session
     "compliance.forms.RegulationReviseForm",  # errors go to messages as Django's own text
     "loans.forms.ClassificationDecideForm",  # back to the approvals list
+    "loan_collections.forms.FollowUpCloseForm",  # back to the worklist; the reason shows on the case
     "post_loan.forms.ReassignForm",
     "post_loan.forms.ReviewForm",
     "screening.forms.SignalCloseForm",  # refused before verification, with the service's message
