@@ -55,6 +55,7 @@ MENU: tuple[NavItem | NavGroup, ...] = (
         _("Collections"),
         (
             NavItem(_("Collections"), "collections-worklist"),
+            NavItem(_("Late entries (补录)"), "collections-late-entries", OVERSIGHT_ROLES),
             NavItem(_("Collection rules"), "collections-settings", ONLY_HEADS),
         ),
     ),
