@@ -37,7 +37,7 @@ def report_data(scope: DashboardScope, *, branch, month: dt.date) -> dict:
         [_("NPL ratio"), Ratio(total.npl_ratio)],
         [_("Years in a row with zero NPL"), figures["zero_npl_years"]],
         [_("Overdue balance (10k yuan)"), wan(total.overdue_balance)],
-        [_("Loans"), total.loan_count],
+        [_("Number of loans"), total.loan_count],
     ]
     months = balance_by_month(scope, portfolio)
     this_year = [wan(value) for value in months["this_year"]]
@@ -72,7 +72,7 @@ def report_data(scope: DashboardScope, *, branch, month: dt.date) -> dict:
     tables.append(
         ReportTable(
             _("Balance by officer (10k yuan)"),
-            [_("Officer"), _("Loans"), _("Balance"), _("Non-performing"), _("Overdue")],
+            [_("Officer"), _("Number of loans"), _("Balance"), _("Non-performing"), _("Overdue")],
             [
                 [
                     names.get(officer_id, _("Branch level")),

@@ -203,6 +203,8 @@ def _grid(table, styles) -> tuple[str, Table]:
         )
     grid = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
     grid.setStyle(TABLE_STYLE)
+    if not table.rows:  # one cell across the row says so
+        grid.setStyle(TableStyle([("SPAN", (0, 1), (-1, 1))]))
     grid.frame_width = FRAME_WIDTHS[orientation]
     return orientation, grid
 
