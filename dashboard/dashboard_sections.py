@@ -52,7 +52,7 @@ def loan_figures_tables(scope: DashboardScope) -> list[ReportTable]:
     return [
         ReportTable(
             _("Recent snapshots (10k yuan)"),
-            [_("Date"), _("Balance"), _("Non-performing"), _("Overdue"), _("Loans")],
+            [_("Date"), _("Balance"), _("Non-performing"), _("Overdue"), _("Number of loans")],
             [
                 [row["as_of"], row["balance"], row["npl"], row["overdue"], row["loans"]]
                 for row in _month_ends(scope)

@@ -4,7 +4,8 @@ Runs after the ledger demo (about 1,200 loans, 219,210,000.00 at the last month 
 NPL). Builds the last month end from the ledger, then history scaled from it: 1 January of
 this year at 200,250,000.00 (so the change since the start of the year is +18,960,000.00),
 the month ends in between, last year's month ends, and ten year-ends with no NPL. Nothing
-happens without loans; running it again rewrites the same rows.
+happens without loans; running it again rewrites the same rows. Last, each branch's report
+for the month just over, so the reports page is not empty on the first visit.
 """
 
 import datetime as dt
@@ -16,7 +17,7 @@ from django.utils import timezone
 from core.demo_output import say
 from dashboard.models import PortfolioSnapshot, SnapshotSource
 from dashboard.selectors import month_end
-from dashboard.services import snapshot_build
+from dashboard.services import monthly_report_generate, snapshot_build
 from loans.demo import bring_current
 from loans.models import Loan
 
@@ -116,8 +117,12 @@ def seed(*, stdout=None) -> None:
         PortfolioSnapshot.objects.bulk_create(history, batch_size=2000)
     # Last of the demo: loans current at the import pay their instalments due since then.
     paid = bring_current(today=timezone.localdate())
+    # The reports page opens on last month's report, as it would after the 1st's job (no email).
+    branch_ids = sorted({row.branch_id for row in base_rows})
+    for branch_id in branch_ids:
+        monthly_report_generate(branch_id=branch_id, month=last_month_end.replace(day=1), email=False)
     say(
         stdout,
         f"dashboard: snapshot {last_month_end} from the ledger ({ledger_total}) and {len(plan)} past dates; "
-        f"{paid} instalments due since the import paid on time",
+        f"{paid} instalments due since the import paid on time; {len(branch_ids)} monthly reports",
     )

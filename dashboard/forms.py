@@ -27,16 +27,21 @@ class SnapshotImportForm(forms.Form):
 
 
 class ReportGenerateForm(forms.Form):
-    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None)
+    """Which branch and month to report on: by default the user's own branch and the month
+    just over (the report the beat job makes on the 1st)."""
+
+    branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, empty_label=None)
     month = forms.DateField(
         label=_("Month"),
         widget=forms.DateInput(attrs={"type": "month"}),
         input_formats=["%Y-%m", "%Y-%m-%d"],
     )
 
-    def __init__(self, *args, branches, **kwargs):
+    def __init__(self, *args, branches, own_branch_id=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["branch"].queryset = branches
+        self.fields["branch"].queryset = branches.order_by("code")
         if not self.is_bound:
             first = timezone.localdate().replace(day=1)
             self.initial["month"] = (first - dt.timedelta(days=1)).strftime("%Y-%m")
+            if own_branch_id is not None and branches.filter(pk=own_branch_id).exists():
+                self.initial["branch"] = own_branch_id

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts.access import (
     APPROVER_ROLES,
     OVERSIGHT_ROLES,
+    profile_of,
     role_of,
     role_required,
     visible_branch_ids,
@@ -113,8 +114,13 @@ def snapshot_import_view(request):
 
 @role_required(*OVERSIGHT_ROLES)
 def report_list(request):
+    """The reports, latest month first, and the form to make one (the user's branch and the
+    month just over, unless changed)."""
     branches = visible_branches(request.user)
-    form = ReportGenerateForm(request.POST or None, branches=branches)
+    profile = profile_of(request.user)
+    form = ReportGenerateForm(
+        request.POST or None, branches=branches, own_branch_id=profile.branch_id if profile else None
+    )
     if request.method == "POST":
         if role_of(request.user) not in APPROVER_ROLES:
             raise PermissionDenied
@@ -127,11 +133,17 @@ def report_list(request):
             return redirect("dashboard-reports")
         if refusal := _service_refusal(form):
             messages.error(request, refusal)
-    reports = MonthlyReport.objects.filter(branch__in=branches).select_related("branch")[:60]
+    reports = list(MonthlyReport.objects.filter(branch__in=branches).select_related("branch")[:60])
+    own = [report for report in reports if profile and report.branch_id == profile.branch_id]
     return render(
         request,
         "dashboard/reports.html",
-        {"reports": reports, "form": form, "can_generate": role_of(request.user) in APPROVER_ROLES},
+        {
+            "reports": reports,
+            "latest": (own or reports or [None])[0],
+            "form": form,
+            "can_generate": role_of(request.user) in APPROVER_ROLES,
+        },
     )
 
 

@@ -5,7 +5,7 @@ import pytest
 
 from core.registry import DashboardScope
 from dashboard.demo import seed
-from dashboard.models import PortfolioSnapshot
+from dashboard.models import MonthlyReport, PortfolioSnapshot
 from dashboard.selectors import summary
 from dashboard.tests.conftest import make_loan
 
@@ -33,3 +33,10 @@ def test_demo_tells_the_story_and_is_idempotent(frozen_today, branch, officer, o
     assert PortfolioSnapshot.objects.filter(as_of=dt.date(2026, 10, 31)).count() == 2
     for row in PortfolioSnapshot.objects.all():
         assert sum(Decimal(v) for v in row.by_product.values()) == row.balance
+
+
+@pytest.mark.django_db
+def test_demo_leaves_last_months_report_for_the_reports_page(frozen_today, branch, officer):
+    make_loan(branch=branch, officer=officer, balance="1000000.00")
+    seed()
+    assert MonthlyReport.objects.filter(branch=branch, month=dt.date(2026, 10, 1)).exists()
