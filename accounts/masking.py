@@ -23,3 +23,11 @@ def mask_phone(value: str) -> str:
     if len(digits) <= 4:
         return "*" * len(digits)
     return "*" * (len(digits) - 4) + digits[-4:]
+
+
+_MASKS = {"id_number": mask_id_number, "phone": mask_phone}
+
+
+def mask_personal(field: str, value: str) -> str:
+    """The masked form of ``value``, an ID number (``"id_number"``) or a phone (``"phone"``)."""
+    return _MASKS[field](value or "")

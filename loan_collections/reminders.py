@@ -16,10 +16,10 @@ from django.db import transaction
 from django.db.models import F
 
 from accounts.access import COLLECTION_ROLES, descendant_branch_ids
-from accounts.masking import mask_phone
 from accounts.models import Branch, Role, StaffProfile
 from loan_collections.models import OPEN_STAGES, CollectionCase, PromiseStatus, PromiseToPay, Stage
 from loans.models import LoanStatus, ScheduleLine
+from loans.services import personal_data_in_email
 from notifications.models import OutgoingEmail
 from notifications.services import email_enqueue_many, email_queue
 
@@ -70,7 +70,7 @@ def reminder_worklists(*, day: dt.date, officer_ids: list[int]) -> dict[int, dic
         entry["instalments"].append(
             {
                 "borrower": name,
-                "phone": mask_phone(phone),
+                "phone": personal_data_in_email(phone),
                 "loan_no": loan_no,
                 "due_on": due_on,
                 "amount": outstanding,
@@ -96,7 +96,7 @@ def reminder_worklists(*, day: dt.date, officer_ids: list[int]) -> dict[int, dic
         entry["overdue"].append(
             {
                 "borrower": name,
-                "phone": mask_phone(phone),
+                "phone": personal_data_in_email(phone),
                 "stage": STAGE_LABELS[stage],
                 "amount": amount,
                 "days": days,
@@ -114,7 +114,7 @@ def reminder_worklists(*, day: dt.date, officer_ids: list[int]) -> dict[int, dic
     )
     for officer_id, name, phone, amount, due_on in promises:
         lists[officer_id]["promises"].append(
-            {"borrower": name, "phone": mask_phone(phone), "amount": amount, "due_on": due_on}
+            {"borrower": name, "phone": personal_data_in_email(phone), "amount": amount, "due_on": due_on}
         )
     return lists
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.worklist, name="collections-worklist"),
     path("cases/new/", views.case_open, name="collections-case-open"),
     path("cases/<int:pk>/", views.case_detail, name="collections-case"),
+    path("cases/<int:pk>/reveal/", views.case_reveal, name="collections-case-reveal"),
     path("cases/<int:pk>/move/", views.case_move, name="collections-case-move"),
     path("cases/<int:pk>/contacts/new/", views.contact_create, name="collections-contact-new"),
     path("cases/<int:pk>/plan/", views.plan_create, name="collections-plan-new"),

@@ -9,8 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.access import OVERSIGHT_ROLES, Role, can_see_personal_data, profile_of, role_required
-from accounts.masking import mask_phone
+from accounts.access import OVERSIGHT_ROLES, Role, profile_of, role_required
 from core.forms import submit_form
 from loan_collections import selectors, services
 from loan_collections.forms import (
@@ -27,6 +26,7 @@ from loan_collections.forms import (
 )
 from loan_collections.models import OPEN_STAGES, CollectionCase, PlanMeasure
 from loans.selectors import borrowers_visible_to, loans_visible_to
+from loans.services import personal_data_check_reveal, personal_data_may_reveal
 
 
 def worklist(request):
@@ -35,22 +35,20 @@ def worklist(request):
     return render(request, "loan_collections/worklist.html", context)
 
 
-def case_detail(request, pk):
+def case_detail(request, pk, *, revealed=False):
     case = get_object_or_404(
         selectors.cases_visible_to(request.user).select_related(
             "borrower", "officer__profile", "co_owner__profile"
         ),
         pk=pk,
     )
-    phone = case.borrower.phone
-    if not can_see_personal_data(request.user, officer_id=case.officer_id):
-        phone = mask_phone(phone)
     return render(
         request,
         "loan_collections/case_detail.html",
         {
             "case": case,
-            "phone": phone,
+            "revealed": revealed,
+            "may_reveal": personal_data_may_reveal(request.user, officer_id=case.borrower.officer_id),
             "loans": case.borrower.loans.all().select_related("overdue_cause"),
             "changes": case.stage_changes.select_related("changed_by__profile"),
             "contacts": case.contacts.select_related("officer__profile", "overridden_by__profile", "promise"),
@@ -60,6 +58,14 @@ def case_detail(request, pk):
             "move_form": StageMoveForm(),
         },
     )
+
+
+@require_POST
+def case_reveal(request, pk):
+    """Show the borrower's phone in full (a deliberate, logged action: {% personal %})."""
+    case = get_object_or_404(selectors.cases_visible_to(request.user).select_related("borrower"), pk=pk)
+    personal_data_check_reveal(request.user, officer_id=case.borrower.officer_id)
+    return case_detail(request, pk, revealed=True)
 
 
 def case_open(request):

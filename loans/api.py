@@ -2,7 +2,7 @@
 
 Scoped exactly like the pages (loans.selectors.loans_visible_to): another officer's loan
 answers 404. ID numbers and phones are masked unless an allowed user asks ``?reveal=1``,
-which is logged like the page's reveal button."""
+each full value logged per row (loans.services.personal_data_show, docs/personal-data.md)."""
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
@@ -12,17 +12,14 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.access import can_see_personal_data
 from loans.domain import RiskClass
-from loans.models import Loan, Product, Repayment, RepaymentSource, RevealChannel, ScheduleLine
+from loans.models import Loan, PersonalField, Product, Repayment, RepaymentSource, RevealChannel, ScheduleLine
 from loans.selectors import (
     loan_detail,
     loans_filtered,
     loans_visible_to,
-    may_reveal_portfolio,
-    shown_personal_data,
 )
-from loans.services import personal_data_reveal, repayment_record
+from loans.services import personal_data_show, repayment_record
 
 
 class ScheduleLineSerializer(serializers.ModelSerializer):
@@ -82,20 +79,24 @@ class LoanSerializer(serializers.ModelSerializer):
             "status",
         ]
 
-    def _personal(self, loan):
-        return shown_personal_data(
-            self.context["request"].user,
+    def _personal(self, loan, field):
+        # Masked unless ?reveal=1 by someone allowed; each full value is logged (one rule).
+        return personal_data_show(
+            user=self.context["request"].user,
+            value=getattr(loan.borrower, field),
+            field=field,
+            where=RevealChannel.API,
+            borrower_id=loan.borrower_id,
             officer_id=loan.officer_id,
-            id_number=loan.borrower.id_number,
-            phone=loan.borrower.phone,
-            revealed=self.context.get("reveal", False),
+            loan_id=loan.pk,
+            reveal=self.context.get("reveal", False),
         )
 
     def get_borrower_id_number(self, loan) -> str:
-        return self._personal(loan)[0]
+        return self._personal(loan, PersonalField.ID_NUMBER)
 
     def get_borrower_phone(self, loan) -> str:
-        return self._personal(loan)[1]
+        return self._personal(loan, PersonalField.PHONE)
 
 
 class LoanDetailSerializer(LoanSerializer):
@@ -158,32 +159,14 @@ class LoanListView(generics.ListAPIView):
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        reveal = _wants_reveal(self.request) and may_reveal_portfolio(self.request.user)
-        if reveal:
-            personal_data_reveal(
-                user=self.request.user,
-                borrower=None,
-                officer_id=self.request.user.pk,
-                channel=RevealChannel.API,
-                detail="GET /api/v1/loans/",
-            )
-        return context | {"reveal": reveal}
+        return context | {"reveal": _wants_reveal(self.request)}
 
 
 class LoanDetailView(APIView):
     @extend_schema(parameters=[REVEAL_PARAM], responses=LoanDetailSerializer)
     def get(self, request, loan_no):
         loan = loan_detail(request.user, loan_no=loan_no)
-        reveal = _wants_reveal(request) and can_see_personal_data(request.user, officer_id=loan.officer_id)
-        if reveal:
-            personal_data_reveal(
-                user=request.user,
-                borrower=loan.borrower,
-                loan=loan,
-                officer_id=loan.officer_id,
-                channel=RevealChannel.API,
-                detail=f"GET /api/v1/loans/{loan.loan_no}/",
-            )
+        reveal = _wants_reveal(request)
         return Response(LoanDetailSerializer(loan, context={"request": request, "reveal": reveal}).data)
 
 

@@ -7,13 +7,12 @@ from django.utils.translation import gettext as _
 from accounts.access import (
     LOAN_WORK_ROLES,
     Role,
-    can_see_personal_data,
     profile_of,
     role_of,
     scope_queryset,
     visible_branch_ids,
 )
-from accounts.masking import mask_id_number, mask_phone
+from accounts.masking import mask_personal
 from loans.domain import NON_PERFORMING_CLASSES, normalise_industry_code
 from loans.models import (
     Borrower,
@@ -23,6 +22,7 @@ from loans.models import (
     Guarantor,
     IndustryPolicy,
     Loan,
+    PersonalField,
     Repayment,
     ScheduleLine,
 )
@@ -176,13 +176,21 @@ def loan_history(loan: Loan, *, limit: int = 200) -> list[dict]:
                 "who": names.get(context.get("user"), ""),
                 "url": context.get("url", ""),
                 "changes": [
-                    (_field_label(model, field), before, after)
+                    (_field_label(model, field), *_history_values(field, before, after))
                     for field, (before, after) in sorted(diff.items())
                     if field not in {"updated_at", "created_at"}
                 ],
             }
         )
     return rows
+
+
+def _history_values(field: str, before, after) -> tuple:
+    """An ID number or phone in the change history is always masked (docs/personal-data.md):
+    the history is a list, never a deliberate reveal."""
+    if field in PersonalField.values:
+        return mask_personal(field, before or ""), mask_personal(field, after or "")
+    return before, after
 
 
 def _field_label(model, name: str) -> str:
@@ -206,14 +214,6 @@ def classification_pending_for(user) -> QuerySet[ClassificationChange]:
         .select_related("loan__borrower", "proposed_by__profile")
         .order_by("proposed_at")
     )
-
-
-def shown_personal_data(user, *, officer_id: int | None, id_number: str, phone: str, revealed: bool = False):
-    """(ID number, phone) as this user may see them: in full only when revealed by someone
-    allowed (the responsible officer or a branch head), masked otherwise."""
-    if revealed and can_see_personal_data(user, officer_id=officer_id):
-        return id_number, phone
-    return mask_id_number(id_number), mask_phone(phone)
 
 
 def industry_policy_for(codes: set[str]) -> dict[str, IndustryPolicy]:

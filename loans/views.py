@@ -10,7 +10,6 @@ from django.views.decorators.http import require_POST
 from accounts.access import (
     LOAN_WORK_ROLES,
     Role,
-    can_see_personal_data,
     has_role,
     role_required,
     visible_branch_ids,
@@ -25,7 +24,7 @@ from loans.forms import (
     LoanFilterForm,
     RepaymentForm,
 )
-from loans.models import Bucket, RepaymentSource, RevealChannel, RiskClass
+from loans.models import Bucket, PersonalField, RepaymentSource, RevealChannel, RiskClass
 from loans.selectors import (
     LOAN_SORTS,
     borrowers_visible_to,
@@ -36,16 +35,18 @@ from loans.selectors import (
     loans_visible_to,
     may_reveal_portfolio,
     officers_visible_to,
-    shown_personal_data,
 )
 from loans.selectors import (
     loan_detail as loan_detail_select,
 )
 from loans.services import (
+    PersonalValue,
     classification_decide,
     classification_propose,
     npl_exit_missing,
-    personal_data_reveal,
+    personal_data_check_reveal,
+    personal_data_may_reveal,
+    personal_data_show_many,
     repayment_record,
 )
 
@@ -122,10 +123,6 @@ def _sort_headers(sort: str, base_query: str) -> list[dict]:
 def loan_list(request):
     form, loans, sort = _filtered_loans(request)
     page = Paginator(loans, PAGE_SIZE).get_page(request.GET.get("page"))
-    for loan in page:
-        loan.shown_id_number, _phone = shown_personal_data(
-            request.user, officer_id=loan.officer_id, id_number=loan.borrower.id_number, phone=""
-        )
     query = request.GET.copy()
     query.pop("page", None)
     sort_query = query.copy()
@@ -148,23 +145,19 @@ def loan_export(request):
     _form, loans, _sort = _filtered_loans(request)
     reveal = request.GET.get("reveal") == "1" and may_reveal_portfolio(request.user)
     loans = list(loans)
-    if reveal:
-        personal_data_reveal(
-            user=request.user,
-            borrower=None,
-            officer_id=request.user.pk,
-            channel=RevealChannel.EXPORT,
-            detail=_("Excel export of %(count)d loans") % {"count": len(loans)},
-        )
+    # A full export is a reveal of every row it shows in full: one log row per value.
+    values = [
+        PersonalValue(getattr(loan.borrower, field), field, loan.borrower_id, loan.officer_id, loan.pk)
+        for loan in loans
+        for field in (PersonalField.ID_NUMBER, PersonalField.PHONE)
+    ]
+    shown = personal_data_show_many(
+        user=request.user, values=values, where=RevealChannel.EXPORT, reveal=reveal
+    )
+    by_loan = {loan.pk: (shown[2 * index], shown[2 * index + 1]) for index, loan in enumerate(loans)}
 
     def show(loan):
-        return shown_personal_data(
-            request.user,
-            officer_id=loan.officer_id,
-            id_number=loan.borrower.id_number,
-            phone=loan.borrower.phone,
-            revealed=reveal,
-        )
+        return by_loan[loan.pk]
 
     response = HttpResponse(
         exports.loans_workbook(loans, show_personal=show),
@@ -176,32 +169,15 @@ def loan_export(request):
 
 def _loan_detail_page(request, loan_no: str, *, revealed: bool = False, status: int = 200):
     loan = loan_detail_select(request.user, loan_no=loan_no)
-    id_number, phone = shown_personal_data(
-        request.user,
-        officer_id=loan.officer_id,
-        id_number=loan.borrower.id_number,
-        phone=loan.borrower.phone,
-        revealed=revealed,
-    )
     guarantors = list(loan.guarantors.all())
-    for guarantor in guarantors:
-        guarantor.shown_id_number, guarantor.shown_phone = shown_personal_data(
-            request.user,
-            officer_id=loan.officer_id,
-            id_number=guarantor.id_number,
-            phone=guarantor.phone,
-            revealed=revealed,
-        )
     changes = list(loan.classification_changes.all())
     return render(
         request,
         "loans/loan_detail.html",
         {
             "loan": loan,
-            "shown_id_number": id_number,
-            "shown_phone": phone,
             "revealed": revealed,
-            "may_reveal": can_see_personal_data(request.user, officer_id=loan.officer_id),
+            "may_reveal": personal_data_may_reveal(request.user, officer_id=loan.officer_id),
             "schedule": list(loan.schedule.all()),
             "repayments": list(loan.repayments.all()),
             "collateral": list(loan.collateral.all()),
@@ -231,15 +207,9 @@ def loan_detail(request, loan_no):
 
 @require_POST
 def loan_reveal(request, loan_no):
-    loan = get_object_or_404(loans_visible_to(request.user).select_related("borrower"), loan_no=loan_no)
-    personal_data_reveal(
-        user=request.user,
-        borrower=loan.borrower,
-        loan=loan,
-        officer_id=loan.officer_id,
-        channel=RevealChannel.PAGE,
-        detail=_("ID number and phone of the borrower and guarantors"),
-    )
+    loan = get_object_or_404(loans_visible_to(request.user), loan_no=loan_no)
+    personal_data_check_reveal(request.user, officer_id=loan.officer_id)
+    # The page logs each value it shows in full ({% personal %}).
     return _loan_detail_page(request, loan_no, revealed=True)
 
 
@@ -321,32 +291,19 @@ def borrower_list(request):
     if q:
         borrowers = borrowers.filter(name__icontains=q) | borrowers.filter(id_number__iexact=q)
     page = Paginator(borrowers, PAGE_SIZE).get_page(request.GET.get("page"))
-    for borrower in page:
-        borrower.shown_id_number, borrower.shown_phone = shown_personal_data(
-            request.user, officer_id=borrower.officer_id, id_number=borrower.id_number, phone=borrower.phone
-        )
     return render(request, "loans/borrower_list.html", {"page": page, "q": q})
 
 
 def _borrower_page(request, pk, *, revealed=False):
     borrower = get_object_or_404(borrowers_visible_to(request.user).select_related("officer__profile"), pk=pk)
-    shown_id, shown_phone = shown_personal_data(
-        request.user,
-        officer_id=borrower.officer_id,
-        id_number=borrower.id_number,
-        phone=borrower.phone,
-        revealed=revealed,
-    )
     loans = loans_visible_to(request.user).filter(borrower=borrower).select_related("officer__profile")
     return render(
         request,
         "loans/borrower_detail.html",
         {
             "borrower": borrower,
-            "shown_id_number": shown_id,
-            "shown_phone": shown_phone,
             "revealed": revealed,
-            "may_reveal": can_see_personal_data(request.user, officer_id=borrower.officer_id),
+            "may_reveal": personal_data_may_reveal(request.user, officer_id=borrower.officer_id),
             "industry_policy": _industry_policy(borrower.industry_code),
             "loans": loans,
         },
@@ -360,11 +317,5 @@ def borrower_detail(request, pk):
 @require_POST
 def borrower_reveal(request, pk):
     borrower = get_object_or_404(borrowers_visible_to(request.user), pk=pk)
-    personal_data_reveal(
-        user=request.user,
-        borrower=borrower,
-        officer_id=borrower.officer_id,
-        channel=RevealChannel.PAGE,
-        detail=_("ID number and phone"),
-    )
+    personal_data_check_reveal(request.user, officer_id=borrower.officer_id)
     return _borrower_page(request, pk, revealed=True)

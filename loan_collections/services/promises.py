@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import profile_of
-from accounts.masking import mask_phone
 from loan_collections.contact_policy import SHANGHAI, contact_window
 from loan_collections.models import FollowUpTask, PromiseStatus, PromiseToPay
 from loan_collections.selectors import ZERO, calls_in_week, rules_for_branch
 from loan_collections.services.cases import can_act_on_case
 from loans.models import Repayment
+from loans.services import personal_data_in_email
 from notifications.services import email_enqueue_many, email_queue
 
 PROMISE_CHECK_TIME = dt.time(16, 0)
@@ -105,7 +105,7 @@ def _promise_emails(*, day: dt.date, missed_by_officer: dict[int, list[PromiseTo
         rows = [
             {
                 "borrower": promise.case.borrower.name,
-                "phone": mask_phone(promise.case.borrower.phone),
+                "phone": personal_data_in_email(promise.case.borrower.phone),
                 "amount": promise.amount,
                 "paid": promise.paid_amount,
                 "due_on": promise.due_on,

@@ -10,6 +10,7 @@ from loan_collections.contact_policy import SHANGHAI
 from loan_collections.factories import CollectionCaseFactory, overdue_loan
 from loan_collections.models import CollectionSettings, ContactAttempt, PromiseToPay, Stage
 from loans.factories import BorrowerFactory
+from loans.models import PersonalDataReveal
 
 NOW = dt.datetime(2026, 11, 18, 11, 0, tzinfo=SHANGHAI)
 
@@ -62,6 +63,30 @@ def test_the_officer_and_the_branch_head_see_the_case(client_for, officer, branc
 def test_the_compliance_officer_sees_the_phone_masked(client_for, compliance_officer, case):
     body = client_for(compliance_officer).get(reverse("collections-case", args=[case.pk])).content.decode()
     assert "139****5678" in body and "13912345678" not in body
+
+
+@pytest.mark.django_db
+def test_the_officer_sees_the_phone_masked_until_a_logged_reveal(client_for, officer, case):
+    client = client_for(officer)
+    body = client.get(reverse("collections-case", args=[case.pk])).content.decode()
+    assert "139****5678" in body and "13912345678" not in body
+    assert not PersonalDataReveal.objects.exists()
+    body = client.post(reverse("collections-case-reveal", args=[case.pk])).content.decode()
+    assert "13912345678" in body
+    reveal = PersonalDataReveal.objects.get()
+    assert (reveal.user, reveal.borrower, reveal.channel, reveal.field) == (
+        officer,
+        case.borrower,
+        "page",
+        "phone",
+    )
+
+
+@pytest.mark.django_db
+def test_the_compliance_officer_cannot_reveal_the_phone_on_a_case(client_for, compliance_officer, case):
+    response = client_for(compliance_officer).post(reverse("collections-case-reveal", args=[case.pk]))
+    assert response.status_code == 403
+    assert not PersonalDataReveal.objects.exists()
 
 
 @pytest.mark.django_db

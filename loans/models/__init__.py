@@ -7,7 +7,7 @@ from loans.models.collateral import Collateral, CollateralKind, Guarantor
 from loans.models.common import HISTORY_EXCLUDE, MONEY
 from loans.models.industry import IndustryPolicy, PolicyLevel
 from loans.models.ledger import Borrower, BorrowerType, Guarantee, Loan, LoanStatus, Product, RepaymentMethod
-from loans.models.personal_data import PersonalDataReveal, RevealChannel
+from loans.models.personal_data import PersonalDataReveal, PersonalField, RevealChannel
 from loans.models.repayments import Repayment, RepaymentSource
 from loans.models.schedules import ScheduleLine
 
@@ -33,6 +33,7 @@ __all__ = [
     "Repayment",
     "RepaymentMethod",
     "RepaymentSource",
+    "PersonalField",
     "RevealChannel",
     "RiskClass",
     "ScheduleLine",

@@ -8,9 +8,22 @@ from loans.models.ledger import Borrower, Loan
 
 
 class RevealChannel(models.TextChoices):
+    """Where personal data is shown ("where" in the privacy log and in the policy,
+    docs/personal-data.md). Emails and the Django admin never show it in full."""
+
     PAGE = "page", _("Page")
     EXPORT = "export", _("Excel export")
     API = "api", _("API")
+    EMAIL = "email", _("Email")
+    ADMIN = "admin", _("Django admin")
+
+
+class PersonalField(models.TextChoices):
+    """The personal data shown only masked unless revealed (attribute names of Borrower and
+    Guarantor)."""
+
+    ID_NUMBER = "id_number", _("ID number")
+    PHONE = "phone", _("Phone")
 
 
 class PersonalDataReveal(models.Model):
@@ -31,7 +44,9 @@ class PersonalDataReveal(models.Model):
         Loan, verbose_name=_("loan"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     channel = models.CharField(_("where"), max_length=8, choices=RevealChannel.choices)
-    # What was shown, e.g. "ID number, phone" or "export of 120 loans".
+    # Which value was shown in full; blank on rows logged before the log was per field.
+    field = models.CharField(_("field"), max_length=10, choices=PersonalField.choices, blank=True, default="")
+    # Whose value beyond the borrower, e.g. a guarantor's name.
     detail = models.CharField(_("what"), max_length=200)
     revealed_at = models.DateTimeField(_("revealed at"), auto_now_add=True)
 

@@ -5,18 +5,30 @@ the import all call these functions; each subdomain is a module of this package.
 from loans.services.arrears import delinquency_recompute
 from loans.services.classification import classification_decide, classification_propose, npl_exit_missing
 from loans.services.ledger_changes import LEDGER_CHANGE_CHUNK, ledger_changed
-from loans.services.personal_data import personal_data_reveal
+from loans.services.personal_data import (
+    PersonalValue,
+    personal_data_check_reveal,
+    personal_data_in_email,
+    personal_data_may_reveal,
+    personal_data_show,
+    personal_data_show_many,
+)
 from loans.services.repayments import repayment_record
 from loans.services.schedules import schedule_build, schedule_terms_key, schedules_on_ledger_changed
 
 __all__ = [
     "LEDGER_CHANGE_CHUNK",
+    "PersonalValue",
     "classification_decide",
     "classification_propose",
     "delinquency_recompute",
     "ledger_changed",
     "npl_exit_missing",
-    "personal_data_reveal",
+    "personal_data_check_reveal",
+    "personal_data_in_email",
+    "personal_data_may_reveal",
+    "personal_data_show",
+    "personal_data_show_many",
     "repayment_record",
     "schedule_build",
     "schedule_terms_key",

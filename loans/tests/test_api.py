@@ -65,10 +65,23 @@ def test_reveal_in_the_api_is_logged_and_refused_to_compliance(officer, complian
     loan = loan_of(officer, branch)
     data = api_for(officer).get(f"/api/v1/loans/{loan.loan_no}/?reveal=1").json()
     assert data["borrower_id_number"] == loan.borrower.id_number
-    assert PersonalDataReveal.objects.get().channel == "api"
+    logged = set(PersonalDataReveal.objects.values_list("user", "borrower", "loan", "channel", "field"))
+    assert logged == {
+        (officer.pk, loan.borrower_id, loan.pk, "api", "id_number"),
+        (officer.pk, loan.borrower_id, loan.pk, "api", "phone"),
+    }
     data = api_for(compliance_officer).get(f"/api/v1/loans/{loan.loan_no}/?reveal=1").json()
     assert data["borrower_id_number"] != loan.borrower.id_number
-    assert PersonalDataReveal.objects.count() == 1
+    assert PersonalDataReveal.objects.count() == 2
+
+
+def test_the_api_list_logs_each_row_it_reveals(officer, branch):
+    loans = [loan_of(officer, branch), loan_of(officer, branch)]
+    data = api_for(officer).get("/api/v1/loans/?reveal=1").json()
+    rows = data["results"] if isinstance(data, dict) else data
+    assert {row["borrower_id_number"] for row in rows} == {loan.borrower.id_number for loan in loans}
+    logged = PersonalDataReveal.objects.filter(channel="api", field="id_number")
+    assert set(logged.values_list("loan", flat=True)) == {loan.pk for loan in loans}
 
 
 def test_another_officers_loan_answers_404(

@@ -130,8 +130,11 @@ def test_personal_data_is_masked_until_revealed_and_the_reveal_is_logged(client_
     assert loan.borrower.id_number[:6] + "********" in body
     body = client.post(reverse("loan-reveal", args=[loan.loan_no])).content.decode()
     assert loan.borrower.id_number in body and loan.borrower.phone in body
-    reveal = PersonalDataReveal.objects.get()
-    assert (reveal.user, reveal.borrower, reveal.channel) == (officer, loan.borrower, "page")
+    logged = set(PersonalDataReveal.objects.values_list("user", "borrower", "channel", "field"))
+    assert logged == {
+        (officer.pk, loan.borrower_id, "page", "id_number"),
+        (officer.pk, loan.borrower_id, "page", "phone"),
+    }
 
 
 def test_compliance_officer_sees_masked_data_and_cannot_reveal(
@@ -150,7 +153,26 @@ def test_branch_head_reveals_a_borrower(client_for, branch_head, officer, branch
     loan = loan_of(officer, branch)
     body = client_for(branch_head).post(reverse("borrower-reveal", args=[loan.borrower_id])).content.decode()
     assert loan.borrower.id_number in body
-    assert PersonalDataReveal.objects.filter(user=branch_head).count() == 1
+    assert PersonalDataReveal.objects.filter(user=branch_head, borrower=loan.borrower).count() == 2
+
+
+def test_a_revealed_guarantors_id_number_is_logged_under_the_loans_borrower(client_for, officer, branch):
+    loan = loan_of(officer, branch)
+    guarantor = GuarantorFactory(loan=loan, name="保证人甲")
+    client = client_for(officer)
+    assert guarantor.id_number not in client.get(reverse("loan-detail", args=[loan.loan_no])).content.decode()
+    body = client.post(reverse("loan-reveal", args=[loan.loan_no])).content.decode()
+    assert guarantor.id_number in body
+    reveal = PersonalDataReveal.objects.get(detail__contains="保证人甲", field="id_number")
+    assert (reveal.borrower, reveal.loan) == (loan.borrower, loan)
+
+
+def test_the_change_history_shows_a_changed_phone_masked(client_for, officer, branch):
+    loan = loan_of(officer, branch)
+    loan.borrower.phone = "13800001111"
+    loan.borrower.save()
+    body = client_for(officer).get(reverse("loan-detail", args=[loan.loan_no])).content.decode()
+    assert "13800001111" not in body and "138****1111" in body
 
 
 def test_reveal_needs_post(client_for, officer, branch):
@@ -188,10 +210,14 @@ def test_export_with_full_ids_is_logged_and_refused_to_compliance(
     loan = loan_of(officer, branch)
     rows = _sheet_rows(client_for(branch_head).get(reverse("loan-export"), {"reveal": "1"}))
     assert rows[1][3] == loan.borrower.id_number
-    assert PersonalDataReveal.objects.get().channel == "export"
+    logged = set(PersonalDataReveal.objects.values_list("user", "loan", "channel", "field"))
+    assert logged == {
+        (branch_head.pk, loan.pk, "export", "id_number"),
+        (branch_head.pk, loan.pk, "export", "phone"),
+    }  # one record per value of each row shown in full
     rows = _sheet_rows(client_for(compliance_officer).get(reverse("loan-export"), {"reveal": "1"}))
     assert rows[1][3] != loan.borrower.id_number
-    assert PersonalDataReveal.objects.count() == 1  # nothing revealed, nothing logged
+    assert PersonalDataReveal.objects.count() == 2  # nothing revealed, nothing logged
 
 
 def test_officer_export_never_contains_another_officers_loans(client_for, officer, other_officer, branch):

@@ -378,6 +378,7 @@ REGISTRY: dict[str, Spec] = {
     "action-template-edit": reference_data(action_template),
     # collections
     "collections-case": officer_owned(case_pk),
+    "collections-case-reveal": officer_owned(case_pk, method="post"),
     "collections-case-move": officer_owned(case_pk, method="post"),
     "collections-contact-new": officer_owned(case_pk),
     "collections-plan-new": officer_owned(case_pk),
