@@ -6,6 +6,10 @@ from decimal import Decimal
 
 import pytest
 import time_machine
+from django.db.models import Value
+from django.db.models.functions import Concat
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
 
 from core.testing import run_together
 from ledger_import.factories import ledger_csv, ledger_row
@@ -52,24 +56,50 @@ def test_two_ledger_uploads_at_once_merge_as_one_after_the_other(ledger_officers
     assert sorted(result.summary["created"] for result in results) in ([10, 40], [20, 30])
 
 
-@time_machine.travel(NOW)
-@pytest.mark.parametrize("source", [RepaymentSource.API, RepaymentSource.STAFF])
-def test_a_ledger_upload_and_payments_at_once_both_land(imported, source):
-    loans = list(Loan.objects.order_by("-pk"))
-    newer = [{**row, "联系电话": "13900000001"} for row in imported]
+def _pay_through_the_api(user, loans):
+    def pay():
+        client = APIClient()
+        token, _created = Token.objects.get_or_create(user=user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        for loan in loans:
+            payload = {
+                "loan_no": loan.loan_no,
+                "paid_on": TODAY.isoformat(),
+                "principal": "100.00",
+                "interest": "0",
+                "reference": f"R-{loan.pk}",
+            }
+            response = client.post("/api/v1/repayments/", payload, format="json")
+            assert response.status_code == 201, response.content
 
-    def pay_each_loan():
+    return pay
+
+
+def _pay_as_staff(user, loans):
+    def pay():
         for loan in loans:
             repayment_record(
                 loan=loan,
                 paid_on=TODAY,
                 principal="100.00",
                 interest="0",
-                source=source,
+                source=RepaymentSource.STAFF,
                 reference=f"R-{loan.pk}",
+                recorded_by=user,
             )
 
-    result, _paid = run_together(lambda: ledger_import(data=ledger_csv(newer)), pay_each_loan)
+    return pay
+
+
+@time_machine.travel(NOW)
+@pytest.mark.parametrize("payments", [_pay_through_the_api, _pay_as_staff], ids=["api", "staff"])
+def test_a_ledger_upload_and_payments_at_once_both_land(imported, ledger_officers, payments):
+    loans = list(Loan.objects.order_by("-pk"))
+    newer = [{**row, "联系电话": "13900000001"} for row in imported]
+
+    result, _paid = run_together(
+        lambda: ledger_import(data=ledger_csv(newer)), payments(ledger_officers["K0001"], loans)
+    )
 
     assert not result.errors
     assert Repayment.objects.count() == 20
@@ -79,6 +109,31 @@ def test_a_ledger_upload_and_payments_at_once_both_land(imported, source):
         assert loan.balance in (Decimal("80000.00"), Decimal("79900.00"))
         lines = list(loan.schedule.values_list("seq", flat=True))
         assert len(lines) == len(set(lines))
+
+
+@time_machine.travel(NOW)
+def test_a_ledger_upload_while_a_worker_syncs_the_same_loans_schedules_both_finish(ledger_officers):
+    # Loan numbers in the opposite order of the ids: the upload writes by loan number, the
+    # schedule sync by id; both lock by id first, so neither can deadlock the other.
+    rows = [ledger_row(贷款余额="80000") for _ in range(60)]
+    assert not ledger_import(data=ledger_csv(rows)).errors
+    loans = list(Loan.objects.order_by("pk"))
+    Loan.objects.update(loan_no=Concat(Value("X"), "loan_no"))
+    for loan, row in zip(loans, reversed(rows), strict=True):
+        Loan.objects.filter(pk=loan.pk).update(loan_no=row["借据号"])
+    ids = [loan.pk for loan in loans]
+    newer = [{**row, "贷款余额": "70000", "数据日期": "2026-11-19"} for row in rows]
+
+    result, _touched = run_together(
+        lambda: ledger_import(data=ledger_csv(newer)),
+        lambda: schedules_on_ledger_changed(loan_ids=ids, as_of=TODAY),
+    )
+
+    assert not result.errors and result.summary["updated"] == 60
+    schedules_on_ledger_changed(loan_ids=ids, as_of=TODAY)  # the task the upload enqueues
+    for loan in Loan.objects.all():
+        assert loan.balance == Decimal("70000.00")
+        assert sum(line.principal_due - line.principal_paid for line in loan.schedule.all()) == loan.balance
 
 
 @time_machine.travel(NOW)
