@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import descendant_branch_ids
 from accounts.models import Branch, Role, StaffProfile
+from core.locks import advisory_xact_locks
 from core.registry import DashboardScope
 from dashboard.models import MonthlyReport, PortfolioSnapshot, SnapshotSource
 from dashboard.reports import report_data, report_pdf, report_workbook
@@ -32,6 +33,9 @@ from dashboard.selectors import (
 from loans.models import BorrowerType, Product
 from notifications.services import email_queue
 
+# Snapshots per branch, one writer at a time (core.locks).
+SNAPSHOTS_LOCK = "dashboard.snapshots"
+
 
 @transaction.atomic
 def snapshot_build(*, as_of: dt.date, branch_ids=None) -> int:
@@ -43,6 +47,9 @@ def snapshot_build(*, as_of: dt.date, branch_ids=None) -> int:
         raise ValidationError(_("A snapshot cannot be dated in the future."))
     if branch_ids is None:
         branch_ids = list(Branch.objects.values_list("id", flat=True))
+    # Per branch, ascending: a second build (or a CSV import) of the same branches waits,
+    # then replaces these rows instead of colliding with them.
+    advisory_xact_locks(namespace=SNAPSHOTS_LOCK, keys=branch_ids)
     rows = ledger_rows(branch_ids=branch_ids)
     PortfolioSnapshot.objects.filter(as_of=as_of, branch_id__in=branch_ids).delete()
     PortfolioSnapshot.objects.bulk_create(
@@ -101,6 +108,7 @@ def snapshot_import_csv(*, data: bytes, allowed_branch_ids) -> int:
 def _snapshots_merge(snapshots: list[PortfolioSnapshot]) -> None:
     """Replace the rows of the same date, branch and officer, in one transaction."""
     with transaction.atomic():
+        advisory_xact_locks(namespace=SNAPSHOTS_LOCK, keys=[snapshot.branch_id for snapshot in snapshots])
         match = Q()
         for snapshot in snapshots:
             match |= Q(as_of=snapshot.as_of, branch_id=snapshot.branch_id, officer_id=snapshot.officer_id)

@@ -10,14 +10,15 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from core.locks import advisory_xact_lock
 from ledger_import.parsing import Issue
 from ledger_import.rows import STAGE_TYPES, LedgerRow
 from ledger_import.services.history import history_context
 from ledger_import.services.warnings import class_kept_warnings, refused_loans, stale_row_warnings
 from loans.models import LoanStatus
 
-# One import writes at a time: two merges of overlapping files would interleave.
-IMPORT_LOCK_KEY = 4304_2401
+# One upload writes at a time: two merges of overlapping files would interleave (core.locks).
+UPLOAD_LOCK = "ledger_import.write"
 MISSING_LISTED = 5000
 # After this many new rows, table statistics are refreshed inside the import.
 ANALYZE_AFTER = 5000
@@ -187,9 +188,15 @@ class Merged:
 def merge(rows: list[LedgerRow], *, allowed_branch_ids, history: dict) -> Merged:
     """The set-based write, inside the caller's transaction."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+        advisory_xact_lock(namespace=UPLOAD_LOCK)
         history_context(cursor, {"source": "ledger_import", **history})
         _stage(cursor, rows)
+        # The file's existing loans locked in pk order, as the schedule sync, the payments
+        # and the daily recompute lock them (the upsert below goes by loan number).
+        cursor.execute(
+            "SELECT count(*) FROM (SELECT l.id FROM loans_loan l JOIN ledger_stage s ON s.loan_no = l.loan_no"
+            " ORDER BY l.id FOR UPDATE OF l) locked"
+        )
         if allowed_branch_ids is not None:
             refused = refused_loans(cursor, allowed_branch_ids)
             if refused:

@@ -13,12 +13,14 @@ from collections.abc import Callable
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
+from core.locks import advisory_xact_lock
 from ledger_import.parsing import FileRejected, Issue
 from ledger_import.repayments import CheckedRepayments, check_repayments
 from ledger_import.services.history import history_context
+from ledger_import.services.merge import UPLOAD_LOCK
 from ledger_import.services.results import ImportResult
 from loans.models import RepaymentSource
-from loans.services import repayment_record
+from loans.services import loans_lock, repayment_record
 
 
 def repayments_import(
@@ -43,6 +45,11 @@ def repayments_import(
     if progress:
         progress("writing", checked.rows_total, checked.rows_total)
     with transaction.atomic():
+        # One upload at a time, and the file's loans locked in pk order before the first
+        # payment: payments in file order would lock them in any order and could deadlock
+        # with another writer.
+        advisory_xact_lock(namespace=UPLOAD_LOCK)
+        loans_lock(loan_ids=[row.loan.pk for row in checked.rows])
         with connection.cursor() as cursor:
             history_context(cursor, {"source": "repayment_import", **(history or {})})
         recorded, already = _record(checked, recorded_by=recorded_by, errors=result.errors)

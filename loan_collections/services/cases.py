@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import has_role, visible_branch_ids
 from accounts.models import Role
+from core.locks import advisory_xact_lock
 from loan_collections.models import OPEN_STAGES, CollectionCase, LegalStage, Stage, StageChange
 from loan_collections.selectors import ZERO, borrower_has_overdue, branch_head_of
 from loans.domain import bucket_for
@@ -27,6 +28,8 @@ ALLOWED_MOVES: dict[str, frozenset[str]] = {
 }
 # The daily job moves a reminder case to intensive collection after this many days.
 INTENSIVE_AFTER_DAYS = 30
+# Opening and syncing cases, one writer at a time (core.locks).
+CASES_LOCK = "loan_collections.cases"
 
 
 def can_act_on_case(user, case: CollectionCase) -> bool:
@@ -52,6 +55,7 @@ def _borrower_figures(borrower_ids) -> dict[int, dict]:
 @transaction.atomic
 def case_open(*, borrower: Borrower, by, as_of: dt.date, reason: str = "") -> CollectionCase:
     """Open a case by hand (e.g. an at-risk borrower not yet overdue)."""
+    advisory_xact_lock(namespace=CASES_LOCK)
     if not borrowers_visible_to(by).filter(pk=borrower.pk).exists():
         raise ValidationError(_("You can open cases only for your own borrowers."))
     if CollectionCase.objects.filter(borrower=borrower, stage__in=OPEN_STAGES).exists():
@@ -121,7 +125,9 @@ def cases_sync(*, as_of: dt.date, borrower_ids=None) -> dict[str, int]:
     hook, ``open_collection_cases``). A borrower with an active loan past due gets a case
     (officer: the borrower's officer); an open case gets the current overdue amount, days
     and bucket, and moves from reminder to intensive after 30 days; a case whose borrower
-    is all current is closed. Idempotent; a constant number of queries plus bulk writes."""
+    is all current is closed. Idempotent; a constant number of queries plus bulk writes.
+    Runs one at a time (with ``case_open``): a second run waits, then finds the cases."""
+    advisory_xact_lock(namespace=CASES_LOCK)
     overdue = Loan.objects.filter(status=LoanStatus.ACTIVE, days_past_due__gt=0)
     open_cases = CollectionCase.objects.filter(stage__in=OPEN_STAGES).select_for_update()
     if borrower_ids is not None:

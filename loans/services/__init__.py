@@ -5,6 +5,7 @@ the import all call these functions; each subdomain is a module of this package.
 from loans.services.arrears import delinquency_recompute
 from loans.services.classification import classification_decide, classification_propose, npl_exit_missing
 from loans.services.ledger_changes import LEDGER_CHANGE_CHUNK, ledger_changed
+from loans.services.locks import loans_lock
 from loans.services.personal_data import (
     PersonalValue,
     personal_data_check_reveal,
@@ -23,6 +24,7 @@ __all__ = [
     "classification_propose",
     "delinquency_recompute",
     "ledger_changed",
+    "loans_lock",
     "npl_exit_missing",
     "personal_data_check_reveal",
     "personal_data_in_email",

@@ -10,6 +10,7 @@ from loans.bulk import bulk_writes
 from loans.domain import _BUCKET_LIMITS, _FLOOR_LIMITS, Bucket, RiskClass
 from loans.models import ChangeKind, ChangeStatus, ClassificationChange
 from loans.services.ledger_changes import ledger_changed
+from loans.services.locks import loans_lock
 
 
 def _bucket_sql() -> str:
@@ -88,6 +89,9 @@ def delinquency_recompute(*, as_of: dt.date) -> int:
     for every active loan, in one set-based UPDATE; the floor raises are recorded as
     changes by the system. Returns how many loans changed (and reports them)."""
     with transaction.atomic():
+        # Every active loan locked first (pk order, like every other writer): a payment or
+        # an import committing meanwhile is waited for, then read, never overwritten.
+        loans_lock()
         with bulk_writes():
             rows = _arrears_update(as_of=as_of)
         ledger_changed(loan_ids=[row[0] for row in rows], as_of=as_of)

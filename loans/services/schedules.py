@@ -15,6 +15,7 @@ from django.utils import timezone
 from loans import schedules
 from loans.models import Loan, LoanStatus, ScheduleLine
 from loans.services.ledger_changes import LEDGER_CHANGE_CHUNK
+from loans.services.locks import loans_lock
 
 ZERO = Decimal("0.00")
 
@@ -198,7 +199,17 @@ def _plan_schedule(loan: Loan, lines: list[ScheduleLine], as_of: dt.date):
 
 
 def _schedules_sync(loan_ids: list[int], *, as_of: dt.date) -> int:
-    """Schedules for up to a chunk of loans in a few queries; returns the loans touched."""
+    """Schedules for up to a chunk of loans in a few queries; returns the loans touched.
+
+    The loans are locked (pk order) before their lines are read: a second sync of the same
+    loans (seed_demo while a worker runs the ledger-change task, two workers) waits, then
+    finds the lines written and has nothing left to do."""
+    with transaction.atomic():
+        loans_lock(loan_ids=loan_ids)
+        return _schedules_sync_locked(loan_ids, as_of=as_of)
+
+
+def _schedules_sync_locked(loan_ids: list[int], *, as_of: dt.date) -> int:
     aggregates = {
         row["loan_id"]: row
         for row in ScheduleLine.objects.filter(loan_id__in=loan_ids)
@@ -235,21 +246,20 @@ def _schedules_sync(loan_ids: list[int], *, as_of: dt.date) -> int:
         updates += to_update
         deletes += to_delete
         loan.schedule_terms = schedule_terms_key(loan)
-    with transaction.atomic():
-        if deletes:
-            ScheduleLine.objects.filter(pk__in=deletes).delete()
-        if updates:
-            ScheduleLine.objects.bulk_update(
-                updates, ["principal_due", "principal_paid", "interest_paid", "paid_on"], batch_size=1000
-            )
-        if creates:
-            _copy_lines(creates)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE loans_loan l SET schedule_terms = v.terms"
-                " FROM unnest(%s::bigint[], %s::text[]) AS v(id, terms) WHERE l.id = v.id",
-                [[loan.pk for loan in work], [loan.schedule_terms for loan in work]],
-            )
+    if deletes:
+        ScheduleLine.objects.filter(pk__in=deletes).delete()
+    if updates:
+        ScheduleLine.objects.bulk_update(
+            updates, ["principal_due", "principal_paid", "interest_paid", "paid_on"], batch_size=1000
+        )
+    if creates:
+        _copy_lines(creates)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE loans_loan l SET schedule_terms = v.terms"
+            " FROM unnest(%s::bigint[], %s::text[]) AS v(id, terms) WHERE l.id = v.id",
+            [[loan.pk for loan in work], [loan.schedule_terms for loan in work]],
+        )
     return len(work)
 
 

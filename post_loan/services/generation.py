@@ -11,6 +11,7 @@ from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from core.locks import advisory_xact_lock
 from loans.models import Collateral, Loan, LoanStatus
 from post_loan.models import ActionTemplate, LoanClassSnapshot, RequiredAction, Trigger
 from post_loan.services.planners import LoanFacts, Window, plan_for_loan, planned_templates
@@ -18,6 +19,8 @@ from post_loan.services.planners import LoanFacts, Window, plan_for_loan, planne
 BATCH_SIZE = 5000
 # Rows per INSERT statement (about 25 parameters each).
 INSERT_CHUNK = 1000
+# The daily job and the ledger-change hook generate one at a time (core.locks).
+GENERATION_LOCK = "post_loan.generation"
 
 LOAN_COLUMNS = (
     "id",
@@ -49,7 +52,10 @@ def required_actions_generate(
     makes every run after the first a no-op for the same data.
     """
     # Stored texts (the reason of an action) are in the site's language, whoever runs the job.
-    with translation.override(settings.LANGUAGE_CODE):
+    # One run at a time: a second run waits, then reads the first one's actions as existing
+    # (their inserts in another order could otherwise deadlock on the unique key).
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        advisory_xact_lock(namespace=GENERATION_LOCK)
         return _generate(as_of=as_of, loan_ids=loan_ids, earliest=earliest)
 
 
