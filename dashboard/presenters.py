@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can_see_personal_data, visible_branches
 from accounts.masking import mask_id_number
+from core.formatting import to_wan as wan
 from core.registry import DashboardScope, dashboard_sections_for
 from dashboard.links import loan_list_url
-from dashboard.reports import wan
 from dashboard.selectors import (
     BUCKET_LABELS,
     CLASS_LABELS,
