@@ -90,7 +90,10 @@ ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 class Attendance(models.Model):
     session = models.ForeignKey(
-        TrainingSession, verbose_name=pgettext_lazy("training", "session"), on_delete=models.CASCADE, related_name="attendance"
+        TrainingSession,
+        verbose_name=pgettext_lazy("training", "session"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
     )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+"
