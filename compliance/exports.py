@@ -166,7 +166,7 @@ def monthly_report_workbook(report: dict) -> Workbook:
     figures_sheet(workbook, _("Staff"), report["figures"])
     add_sheet(
         workbook,
-        _("Sessions"),
+        _("Training sessions"),
         [
             _("Date"),
             _("Branch"),
@@ -192,7 +192,7 @@ def monthly_report_workbook(report: dict) -> Workbook:
     add_sheet(
         workbook,
         _("Problems raised"),
-        [_("Raised on"), _("Problem"), _("Owner"), _("Due"), _("Status"), _("Resolution")],
+        [_("Raised on"), _("Problem"), _("Owner"), _("Due date"), _("Status"), _("Resolution")],
         [
             [
                 p.meeting.held_on,

@@ -10,9 +10,9 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.formatting import to_wan as wan
 from core.registry import DashboardScope, DashboardSection, ReportTable
 from dashboard.models import PortfolioSnapshot
-from dashboard.reports import wan
 
 MONTHS_SHOWN = 6
 

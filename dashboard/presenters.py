@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import visible_branches
+from core.formatting import to_wan as wan
 from core.registry import DashboardScope, dashboard_sections_for
 from dashboard.links import loan_list_url
-from dashboard.reports import wan
 from dashboard.selectors import (
     BUCKET_LABELS,
     CLASS_LABELS,

@@ -9,7 +9,7 @@ from ledger_import.parsing import FileRejected, detect_format, reason_text
 
 
 class UploadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("File"), choices=BatchKind.choices, initial=BatchKind.LEDGER)
+    kind = forms.ChoiceField(label=_("File type"), choices=BatchKind.choices, initial=BatchKind.LEDGER)
     file = forms.FileField(
         label=_("Spreadsheet (.xlsx or .csv)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from core.formatting import to_wan
 from core.registry import DashboardScope, DashboardSection, ReportTable
 from loan_collections.models import (
     OPEN_STAGES,
@@ -16,8 +17,6 @@ from loan_collections.models import (
     Stage,
 )
 from loans.models import Repayment
-
-WAN = Decimal("10000")
 
 
 def _filter(queryset, scope: DashboardScope, *, branch="branch", officer="officer"):
@@ -63,8 +62,8 @@ def section_context(scope: DashboardScope) -> dict:
         "checked": checked,
         "kept": kept,
         "kept_rate": round(kept * 100 / checked) if checked else None,
-        "recovered_wan": (figures["recovered"] / WAN).quantize(Decimal("0.01")),
-        "target_wan": (figures["target"] / WAN).quantize(Decimal("0.01")),
+        "recovered_wan": to_wan(figures["recovered"]),
+        "target_wan": to_wan(figures["target"]),
         "progress": int(figures["recovered"] * 100 / figures["target"]) if figures["target"] else 0,
     }
 

@@ -176,7 +176,11 @@ def loan_history(loan: Loan, *, limit: int = 200) -> list[dict]:
                 "who": names.get(context.get("user"), ""),
                 "url": context.get("url", ""),
                 "changes": [
-                    (_field_label(model, field), *_history_values(field, before, after))
+                    (
+                        _field_label(model, field),
+                        *_history_values(field, before, after),
+                        _model_field(model, field),
+                    )
                     for field, (before, after) in sorted(diff.items())
                     if field not in {"updated_at", "created_at"}
                 ],
@@ -193,13 +197,19 @@ def _history_values(field: str, before, after) -> tuple:
     return before, after
 
 
-def _field_label(model, name: str) -> str:
+def _model_field(model, name: str):
+    """The changed field, so the page can write its values by type (money, class, date)."""
     if model is None:
-        return name
+        return None
     for field in model._meta.concrete_fields:
         if name in (field.name, field.attname):
-            return str(field.verbose_name)
-    return name
+            return field
+    return None
+
+
+def _field_label(model, name: str) -> str:
+    field = _model_field(model, name)
+    return str(field.verbose_name) if field is not None else name
 
 
 def classification_pending_for(user) -> QuerySet[ClassificationChange]:

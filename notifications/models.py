@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EmailStatus(models.TextChoices):
@@ -24,7 +25,7 @@ class OutgoingEmail(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="emails"
     )
     to_address = models.EmailField(_("address"))
-    subject = models.CharField(_("subject"), max_length=200)
+    subject = models.CharField(pgettext_lazy("email", "subject"), max_length=200)
     body_text = models.TextField(_("text"))
     body_html = models.TextField(_("HTML"), blank=True)
     status = models.CharField(

@@ -113,7 +113,7 @@ class NewActionForm(forms.Form):
         label=_("Template"), queryset=ActionTemplate.objects.filter(is_active=True)
     )
     due_on = forms.DateField(
-        label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Due date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     reason = forms.CharField(label=_("Why"), max_length=200, required=False)
 

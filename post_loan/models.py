@@ -7,6 +7,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loans.models import BorrowerType, Guarantee, Product
 
@@ -137,7 +138,7 @@ class RequiredAction(models.Model):
         on_delete=models.PROTECT,
         related_name="required_actions",
     )
-    due_on = models.DateField(_("due on"))
+    due_on = models.DateField(pgettext_lazy("required action", "due on"))
     # A returned action gets a new date to redo it by; late-marking uses it when set.
     redo_by = models.DateField(_("redo by"), null=True, blank=True)
     status = models.CharField(

@@ -76,7 +76,7 @@ class ReceiptForm(forms.Form):
     loan_no = forms.CharField(label=_("Loan number"), max_length=40)
     receipt_no = forms.CharField(label=_("Receipt number"), max_length=60)
     paid_on = forms.DateField(
-        label=_("Paid on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=_("Receipt date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     receipt_amount = forms.DecimalField(
         label=_("Amount on the receipt"), max_digits=16, decimal_places=2, min_value=0.01

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from compliance.models.regulations import Regulation
 from compliance.validators import validate_document
@@ -78,7 +79,7 @@ class TrainingSession(models.Model):
 class AttendanceStatus(models.TextChoices):
     UNRECORDED = "unrecorded", _("Not recorded")
     PRESENT = "present", _("Present")
-    LATE = "late", _("Late")
+    LATE = "late", pgettext_lazy("attendance", "Late")
     ABSENT = "absent", _("Absent")
     EXCUSED = "excused", _("Excused")
 
@@ -89,7 +90,10 @@ ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 
 class Attendance(models.Model):
     session = models.ForeignKey(
-        TrainingSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendance"
+        TrainingSession,
+        verbose_name=pgettext_lazy("training", "session"),
+        on_delete=models.CASCADE,
+        related_name="attendance",
     )
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("staff member"), on_delete=models.PROTECT, related_name="+"
@@ -117,7 +121,7 @@ class Attendance(models.Model):
 
 
 class ProblemStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("meeting problem", "Open")
     RESOLVED = "resolved", _("Resolved")
 
 

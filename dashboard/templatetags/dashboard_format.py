@@ -1,20 +1,10 @@
-"""Formatting only: amounts with thousands separators, as bank reports print them
-(Django's intcomma follows the locale, and Chinese formats define no separator)."""
-
-from decimal import Decimal
+"""The monthly report's own filter: a figure written as the PDF and workbook write it."""
 
 from django import template
 
 from dashboard.reports import cell_text
 
 register = template.Library()
-
-
-@register.filter
-def money(value):
-    if value is None or value == "":
-        return "—"
-    return f"{Decimal(value):,.2f}"
 
 
 @register.filter

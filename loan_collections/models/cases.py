@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loans.domain import Bucket
 from loans.models import MONEY
@@ -14,7 +15,7 @@ class Stage(models.TextChoices):
     INTENSIVE = "intensive", _("Intensive collection")  # 重点催收
     ESCALATED = "escalated", _("Escalated to the branch head")  # 钉子户
     LEGAL = "legal", _("Legal action")  # 诉讼
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("collection case", "Closed")
 
 
 OPEN_STAGES = (Stage.REMINDER, Stage.INTENSIVE, Stage.ESCALATED, Stage.LEGAL)

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from loan_collections.models.cases import CollectionCase
 from loans.models import MONEY
@@ -13,7 +14,7 @@ class LegalStage(models.TextChoices):
     FILED = "filed", _("Filed")
     JUDGED = "judged", _("Judged")
     ENFORCEMENT = "enforcement", _("Enforcement")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("collection case", "Closed")
 
 
 class LegalAction(models.Model):

@@ -119,7 +119,7 @@ def test_loan_detail_shows_schedule_repayments_collateral_and_change_history(cli
     )
     body = client.get(reverse("loan-detail", args=[loan.loan_no])).content.decode()
     assert "LS-SEEN" in body and "衡东县住宅" in body and "收入下降" in body
-    assert "五级分类: 1 → 2" in body  # the change history names the field that changed
+    assert "五级分类: 正常 → 关注" in body  # the change history names the field and the classes
 
 
 def test_personal_data_is_masked_until_revealed_and_the_reveal_is_logged(client_for, officer, branch):
