@@ -11,9 +11,10 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
+from core.formatting import EMPTY, format_amount, format_date, to_wan
+
 PERCENT_MARKS = ("%", "％")
-MISSING = "—"
-WAN = Decimal("10000")
+MISSING = EMPTY
 
 
 class Ratio(Decimal):
@@ -21,10 +22,8 @@ class Ratio(Decimal):
 
 
 def wan(amount) -> Decimal | None:
-    """Yuan to 万元 with two places (how the branch reads its figures)."""
-    if amount is None:
-        return None
-    return (Decimal(amount) / WAN).quantize(Decimal("0.01"))
+    """Yuan to 万元 with two places: the pages' rule (core.formatting), half up."""
+    return to_wan(amount)
 
 
 class Kind(enum.Enum):
@@ -65,13 +64,13 @@ def cell_text(value, header: str = "") -> str:
     if kind is Kind.COUNT:
         return f"{value:,}"
     if kind is Kind.AMOUNT:
-        return f"{Decimal(value):,.2f}"
+        return format_amount(Decimal(str(value)) if isinstance(value, float) else value)
     if kind is Kind.PERCENT:
         return f"{Decimal(value) * 100:,.2f}%"
     if kind is Kind.PER_CENT_POINTS:
         return f"{Decimal(value):,.2f}%"
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return format_date(value)
     return str(value)
 
 
