@@ -94,7 +94,9 @@ def _days_interest(amount: Decimal, rate_percent: Decimal, days: int) -> Decimal
     return Decimal(amount) * Decimal(rate_percent) / 100 * max(days, 0) / DAYS_IN_YEAR
 
 
-def penalty_interest(items: Iterable[OverdueItem], *, annual_rate: Decimal, premium: Decimal, on: dt.date):
+def penalty_interest(
+    items: Iterable[OverdueItem], *, annual_rate: Decimal, premium: Decimal, on: dt.date
+) -> Decimal:
     """罚息 on the overdue principal, to the fen (ROUND_HALF_UP after the exact sum)."""
     rate = penalty_rate(annual_rate, premium)
     return to_fen(
@@ -102,7 +104,9 @@ def penalty_interest(items: Iterable[OverdueItem], *, annual_rate: Decimal, prem
     )
 
 
-def compound_interest(items: Iterable[OverdueItem], *, annual_rate: Decimal, premium: Decimal, on: dt.date):
+def compound_interest(
+    items: Iterable[OverdueItem], *, annual_rate: Decimal, premium: Decimal, on: dt.date
+) -> Decimal:
     """复利 on the overdue interest at the penalty rate, to the fen (ROUND_HALF_UP)."""
     rate = penalty_rate(annual_rate, premium)
     return to_fen(sum((_days_interest(item.interest, rate, (on - item.due_on).days) for item in items), ZERO))

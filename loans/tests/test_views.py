@@ -383,3 +383,9 @@ def test_loan_page_quotes_today_when_the_date_is_missing_or_bad(client_for, offi
     for params in ({}, {"quote_date": "not-a-date"}):
         body = client.get(reverse("loan-detail", args=[loan.loan_no]), params).content.decode()
         assert 'name="quote_date" value="2026-06-30"' in body
+
+
+def test_a_settled_loan_has_no_arrears_quote(client_for, officer, branch):
+    loan = loan_of(officer, branch, status="settled", balance=Decimal("0.00"))
+    body = client_for(officer).get(reverse("loan-detail", args=[loan.loan_no])).content.decode()
+    assert 'data-testid="quote"' not in body
