@@ -59,6 +59,13 @@ METHODS = _choices(
         "按月付息到期还本": RepaymentMethod.INTEREST_ONLY,
         "按月付息,到期还本": RepaymentMethod.INTEREST_ONLY,
         "利随本清": RepaymentMethod.BULLET,
+        # Corporate loans: interest on the 20th, principal at maturity (loans.schedules).
+        "按月结息": RepaymentMethod.MONTHLY_SETTLEMENT,
+        "按月结息到期还本": RepaymentMethod.MONTHLY_SETTLEMENT,
+        "按月结息,到期还本": RepaymentMethod.MONTHLY_SETTLEMENT,
+        "按季结息": RepaymentMethod.QUARTERLY_SETTLEMENT,
+        "按季结息到期还本": RepaymentMethod.QUARTERLY_SETTLEMENT,
+        "按季结息,到期还本": RepaymentMethod.QUARTERLY_SETTLEMENT,
     },
 )
 BORROWER_TYPES = _choices(BorrowerType, {"个人": BorrowerType.INDIVIDUAL, "对公": BorrowerType.CORPORATE})

@@ -18,7 +18,7 @@ from django.db.models import F
 from accounts.access import COLLECTION_ROLES, descendant_branch_ids
 from accounts.models import Branch, Role, StaffProfile
 from loan_collections.models import OPEN_STAGES, CollectionCase, PromiseStatus, PromiseToPay, Stage
-from loans.models import LoanStatus, ScheduleLine
+from loans.models import LoanStatus, RepaymentMethod, ScheduleLine
 from loans.services import personal_data_in_email
 from notifications.models import OutgoingEmail
 from notifications.services import email_enqueue_many, email_queue
@@ -27,6 +27,9 @@ WORKLIST_KIND = "collection_worklist"
 SUMMARY_KIND = "collection_summary"
 ZERO = Decimal("0.00")
 STAGE_LABELS = dict(Stage.choices)
+# Corporate loans whose interest is settled on the 20th (按月结息, 按季结息): their lines are
+# interest-settlement days (结息日), shown as such in the worklist.
+SETTLEMENT_METHODS = {RepaymentMethod.MONTHLY_SETTLEMENT, RepaymentMethod.QUARTERLY_SETTLEMENT}
 
 
 def _month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
@@ -63,9 +66,12 @@ def reminder_worklists(*, day: dt.date, officer_ids: list[int]) -> dict[int, dic
             "loan__loan_no",
             "due_on",
             F("principal_due") + F("interest_due") - F("principal_paid") - F("interest_paid"),
+            "loan__repayment_method",
         )
     )
-    for officer_id, name, phone, loan_no, due_on, outstanding in instalments.iterator(chunk_size=5000):
+    for officer_id, name, phone, loan_no, due_on, outstanding, method in instalments.iterator(
+        chunk_size=5000
+    ):
         entry = lists[officer_id]
         entry["instalments"].append(
             {
@@ -74,6 +80,7 @@ def reminder_worklists(*, day: dt.date, officer_ids: list[int]) -> dict[int, dic
                 "loan_no": loan_no,
                 "due_on": due_on,
                 "amount": outstanding,
+                "interest_settlement": method in SETTLEMENT_METHODS,
             }
         )
         entry["instalment_total"] += outstanding

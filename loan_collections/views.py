@@ -25,6 +25,9 @@ from loan_collections.forms import (
     StageMoveForm,
 )
 from loan_collections.models import OPEN_STAGES, CollectionCase, PlanMeasure
+from loans.forms import quote_date_form
+from loans.models import LoanStatus
+from loans.quotes import loan_quote
 from loans.selectors import borrowers_visible_to, loans_visible_to
 from loans.services import personal_data_check_reveal, personal_data_may_reveal
 
@@ -42,6 +45,8 @@ def case_detail(request, pk, *, revealed=False):
         ),
         pk=pk,
     )
+    loans = list(case.borrower.loans.all().select_related("overdue_cause").prefetch_related("schedule"))
+    _form, quote_on = quote_date_form(request.GET, today=timezone.localdate())
     return render(
         request,
         "loan_collections/case_detail.html",
@@ -49,7 +54,13 @@ def case_detail(request, pk, *, revealed=False):
             "case": case,
             "revealed": revealed,
             "may_reveal": personal_data_may_reveal(request.user, officer_id=case.borrower.officer_id),
-            "loans": case.borrower.loans.all().select_related("overdue_cause"),
+            "loans": loans,
+            "quote_on": quote_on,
+            "quotes": [
+                (loan.loan_no, loan_quote(loan=loan, on=quote_on))
+                for loan in loans
+                if loan.status == LoanStatus.ACTIVE
+            ],
             "changes": case.stage_changes.select_related("changed_by__profile"),
             "contacts": case.contacts.select_related("officer__profile", "overridden_by__profile", "promise"),
             "plans": case.plans.prefetch_related("measures__owner__profile"),

@@ -6,6 +6,7 @@ each full value logged per row (loans.services.personal_data_show, docs/personal
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
@@ -14,6 +15,7 @@ from rest_framework.views import APIView
 
 from loans.domain import RiskClass
 from loans.models import Loan, PersonalField, Product, Repayment, RepaymentSource, RevealChannel, ScheduleLine
+from loans.quotes import loan_quote
 from loans.selectors import (
     loan_detail,
     loans_filtered,
@@ -195,3 +197,51 @@ class RepaymentCreateView(APIView):
             RepaymentSerializer(repayment).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
+
+
+MONEY_FIELD = {"max_digits": 16, "decimal_places": 2}
+
+
+class QuoteSerializer(serializers.Serializer):
+    """An estimate (估算，以核心系统为准): core banking confirms the figures (loans.quotes)."""
+
+    loan_no = serializers.SerializerMethodField()
+    date = serializers.DateField(source="on")
+    annual_rate = serializers.DecimalField(max_digits=9, decimal_places=4)
+    penalty_rate = serializers.DecimalField(max_digits=9, decimal_places=4)
+    balance = serializers.DecimalField(**MONEY_FIELD)
+    overdue_principal = serializers.DecimalField(**MONEY_FIELD)
+    overdue_interest = serializers.DecimalField(**MONEY_FIELD)
+    days_past_due = serializers.IntegerField()
+    penalty_interest = serializers.DecimalField(**MONEY_FIELD, help_text="罚息")
+    compound_interest = serializers.DecimalField(**MONEY_FIELD, help_text="复利")
+    accrued_from = serializers.DateField()
+    accrued_interest = serializers.DecimalField(**MONEY_FIELD)
+    to_clear = serializers.DecimalField(**MONEY_FIELD, help_text="what clears the arrears on the date")
+    to_settle = serializers.DecimalField(**MONEY_FIELD, help_text="what settles the loan on the date")
+    is_estimate = serializers.SerializerMethodField()
+
+    def get_loan_no(self, quote) -> str:
+        return self.context["loan_no"]
+
+    def get_is_estimate(self, quote) -> bool:
+        return True
+
+
+class QuoteQuerySerializer(serializers.Serializer):
+    date = serializers.DateField(required=False)
+
+
+class LoanQuoteView(APIView):
+    """Arrears quote (欠款试算) of one loan on a date (default today): an estimate."""
+
+    @extend_schema(
+        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, description="YYYY-MM-DD; default today")],
+        responses=QuoteSerializer,
+    )
+    def get(self, request, loan_no):
+        query = QuoteQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        loan = get_object_or_404(loans_visible_to(request.user).prefetch_related("schedule"), loan_no=loan_no)
+        quote = loan_quote(loan=loan, on=query.validated_data.get("date") or timezone.localdate())
+        return Response(QuoteSerializer(quote, context={"loan_no": loan.loan_no}).data)

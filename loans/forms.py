@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +71,14 @@ class ClassificationDecideForm(forms.Form):
         max_length=2000,
         help_text=_("Required when rejecting."),
     )
+
+
+class QuoteDateForm(forms.Form):
+    """The date of the arrears quote (``?quote_date=``), today when absent or invalid."""
+
+    quote_date = forms.DateField(label=_("Quote date"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def quote_date_form(params, *, today: dt.date) -> tuple[QuoteDateForm, dt.date]:
+    form = QuoteDateForm({"quote_date": params.get("quote_date") or today.isoformat()})
+    return form, form.cleaned_data["quote_date"] if form.is_valid() else today

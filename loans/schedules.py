@@ -7,6 +7,14 @@ Four methods (MISSION.md):
 - 按月付息到期还本 monthly interest, principal at maturity.
 - 利随本清 bullet: principal and interest in one payment at maturity, interest on the
   actual days at the daily rate annual / 360 (the PBOC day-count convention for loans).
+- 按月结息 / 按季结息 monthly or quarterly interest settlement (corporate loans, e.g.
+  流动资金贷款): interest is settled on the 20th of every month, or of every quarter's last
+  month (March, June, September, December), the settlement day of 《人民币利率管理规定》
+  (银发〔1999〕77号) 第二十条; the settlement period is agreed by the parties under
+  银发〔2003〕251号 第二条. Each period's interest is principal × rate × actual days / 360;
+  the first period runs from disbursement to the first 20th after it, the last ends at
+  maturity with the final interest and the whole principal. The repayment day is not used.
+  Check: 1,000,000 at 4.35 % disbursed 2026-01-05, monthly → 1,812.50 on 2026-01-20.
 
 Every amount is rounded to the fen with ROUND_HALF_UP; the last instalment takes the
 principal left over, so rounding differences never leave a fen unpaid or overpaid.
@@ -29,7 +37,15 @@ EQUAL_INSTALMENT = "equal_instalment"
 EQUAL_PRINCIPAL = "equal_principal"
 INTEREST_ONLY = "interest_only"
 BULLET = "bullet"
-METHODS = (EQUAL_INSTALMENT, EQUAL_PRINCIPAL, INTEREST_ONLY, BULLET)
+MONTHLY_SETTLEMENT = "monthly_settlement"
+QUARTERLY_SETTLEMENT = "quarterly_settlement"
+# Interest settled on the 20th of these months, principal at maturity.
+SETTLEMENT_MONTHS = {
+    MONTHLY_SETTLEMENT: tuple(range(1, 13)),
+    QUARTERLY_SETTLEMENT: (3, 6, 9, 12),
+}
+SETTLEMENT_DAY = 20
+METHODS = (EQUAL_INSTALMENT, EQUAL_PRINCIPAL, INTEREST_ONLY, BULLET, MONTHLY_SETTLEMENT, QUARTERLY_SETTLEMENT)
 
 
 @dataclass(frozen=True)
@@ -77,6 +93,44 @@ def due_dates(*, start: dt.date, matures_on: dt.date, repayment_day: int) -> lis
     return dates
 
 
+def settlement_dates(*, start: dt.date, matures_on: dt.date, months: tuple[int, ...]) -> list[dt.date]:
+    """The 20ths of ``months`` after ``start`` and before maturity, then maturity itself."""
+    dates = []
+    year, month = start.year, start.month
+    while (year, month) <= (matures_on.year, matures_on.month):
+        day = dt.date(year, month, SETTLEMENT_DAY)
+        if month in months and start < day < matures_on:
+            dates.append(day)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    dates.append(matures_on)
+    return dates
+
+
+def actual_days_interest(principal: Decimal, annual_rate_percent: Decimal, days: int) -> Decimal:
+    """principal × rate × actual days / 360, to the fen (ROUND_HALF_UP)."""
+    return to_fen(Decimal(principal) * Decimal(annual_rate_percent) / Decimal(36000) * max(days, 0))
+
+
+def settlement_schedule(
+    *,
+    principal: Decimal,
+    annual_rate: Decimal,
+    method: str,
+    start: dt.date,
+    matures_on: dt.date,
+    first_seq: int,
+) -> list[Instalment]:
+    """按月结息 / 按季结息: interest for each period on its 20th, principal at maturity."""
+    dates = settlement_dates(start=start, matures_on=matures_on, months=SETTLEMENT_MONTHS[method])
+    lines, previous = [], start
+    for index, due_on in enumerate(dates):
+        last = index == len(dates) - 1
+        interest = actual_days_interest(principal, annual_rate, (due_on - previous).days)
+        lines.append(Instalment(first_seq + index, due_on, principal if last else ZERO, interest))
+        previous = due_on
+    return lines
+
+
 def equal_instalment_payment(principal: Decimal, annual_rate_percent: Decimal, months: int) -> Decimal:
     """The monthly payment of an equal-instalment (等额本息) loan, to the fen."""
     rate = monthly_rate(annual_rate_percent)
@@ -106,9 +160,17 @@ def build_schedule(
     if principal <= 0:
         return []
     if method == BULLET:
-        days = max((matures_on - start).days, 0)
-        interest = to_fen(principal * Decimal(annual_rate) / Decimal(36000) * days)
+        interest = actual_days_interest(principal, annual_rate, (matures_on - start).days)
         return [Instalment(first_seq, matures_on, principal, interest)]
+    if method in SETTLEMENT_MONTHS:
+        return settlement_schedule(
+            principal=principal,
+            annual_rate=annual_rate,
+            method=method,
+            start=start,
+            matures_on=matures_on,
+            first_seq=first_seq,
+        )
 
     dates = due_dates(start=start, matures_on=matures_on, repayment_day=repayment_day)
     count = len(dates)

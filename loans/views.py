@@ -23,8 +23,10 @@ from loans.forms import (
     ClassificationProposeForm,
     LoanFilterForm,
     RepaymentForm,
+    quote_date_form,
 )
 from loans.models import Bucket, PersonalField, RepaymentSource, RevealChannel, RiskClass
+from loans.quotes import loan_quote
 from loans.selectors import (
     LOAN_SORTS,
     borrowers_visible_to,
@@ -171,6 +173,7 @@ def _loan_detail_page(request, loan_no: str, *, revealed: bool = False, status: 
     loan = loan_detail_select(request.user, loan_no=loan_no)
     guarantors = list(loan.guarantors.all())
     changes = list(loan.classification_changes.all())
+    quote_form, quote_on = quote_date_form(request.GET, today=timezone.localdate())
     return render(
         request,
         "loans/loan_detail.html",
@@ -188,6 +191,8 @@ def _loan_detail_page(request, loan_no: str, *, revealed: bool = False, status: 
             "industry_policy": _industry_policy(loan.borrower.industry_code),
             "may_act": has_role(request.user, *LOAN_WORK_ROLES),
             "today": timezone.localdate(),
+            "quote_form": quote_form,
+            "quote": loan_quote(loan=loan, on=quote_on),
         },
         status=status,
     )

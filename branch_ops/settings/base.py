@@ -308,6 +308,10 @@ LEDGER_CHANGE_HANDLERS: list[str] = [
     "dashboard.services.ledger_figures_changed",
 ]
 
+# The penalty interest rate (罚息利率) is the contract rate plus this premium: 0.5 = 50 %,
+# the top of the 30 %–50 % range of 银发〔2003〕251号 (loans.quotes, the arrears quote).
+PENALTY_RATE_PREMIUM = env.str("PENALTY_RATE_PREMIUM", default="0.5")
+
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -28,6 +28,9 @@ def test_the_demo_ledger_tells_the_branchs_story_and_is_imported_once():
     assert not overdue.exclude(risk_class=RiskClass.SPECIAL_MENTION).exists()
     assert overdue.filter(days_past_due__lt=90).count() == overdue.count()
     assert loans.values("product").distinct().count() == 5
+    # Working capital loans include the corporate interest-settlement methods (结息日 the 20th).
+    methods = set(loans.filter(product="working_capital").values_list("repayment_method", flat=True))
+    assert {"monthly_settlement", "quarterly_settlement"} <= methods
     assert loans.values("officer__profile__employee_no").annotate(n=Count("id")).count() == 8
     east_lake = loans.filter(property_project="东湖花园")
     assert east_lake.filter(borrower__employer="衡东县东湖房地产开发有限公司").count() > east_lake.count() / 2

@@ -11,7 +11,17 @@ from ledger_import.parsing import reason_text
 from ledger_import.services import batch_create, batch_process, ledger_import, loans_mark_settled
 from loans.domain import Bucket, RiskClass
 from loans.factories import CollateralFactory, GuarantorFactory, RepaymentFactory
-from loans.models import Borrower, BorrowerType, Collateral, Loan, LoanStatus, Product, Repayment
+from loans.models import (
+    Borrower,
+    BorrowerType,
+    Collateral,
+    Loan,
+    LoanStatus,
+    Product,
+    Repayment,
+    RepaymentMethod,
+)
+from loans.services import schedule_build
 
 pytestmark = pytest.mark.django_db
 
@@ -308,3 +318,29 @@ def test_import_leaves_the_planner_settings_of_the_transaction_as_they_were(ledg
     with connection.cursor() as cursor:
         cursor.execute("SHOW enable_nestloop")
         assert cursor.fetchone()[0] == "on"
+
+
+@pytest.mark.parametrize(
+    "written, method",
+    [
+        ("按月结息", RepaymentMethod.MONTHLY_SETTLEMENT),
+        ("按月结息到期还本", RepaymentMethod.MONTHLY_SETTLEMENT),
+        ("按季结息", RepaymentMethod.QUARTERLY_SETTLEMENT),
+        ("按季结息,到期还本", RepaymentMethod.QUARTERLY_SETTLEMENT),
+    ],
+)
+def test_the_interest_settlement_methods_import_and_settle_interest_on_the_20th(
+    ledger_officers, written, method
+):
+    row = ledger_row(corporate=True, 还款方式=written, 贷款余额="100000.00", 数据日期="2025-06-30")
+    result = ledger_import(data=ledger_csv([row]))
+    assert not result.errors
+    loan = Loan.objects.get(loan_no=row["借据号"])
+    assert loan.repayment_method == method
+    lines = schedule_build(loan=loan, as_of=dt.date(2025, 6, 30))
+    # Disbursed 2025-06-15: June is a quarter's last month, so both first settle on 20 June.
+    second_month = 7 if method == RepaymentMethod.MONTHLY_SETTLEMENT else 9
+    assert [line.due_on for line in lines[:2]] == [dt.date(2025, 6, 20), dt.date(2025, second_month, 20)]
+    assert lines[0].principal_due == Decimal("0.00")
+    assert lines[-1].due_on == dt.date(2028, 6, 15)
+    assert lines[-1].principal_due == Decimal("100000.00")

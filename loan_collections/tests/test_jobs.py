@@ -14,7 +14,9 @@ from loan_collections import tasks
 from loan_collections.factories import CollectionCaseFactory, PromiseToPayFactory, overdue_loan
 from loan_collections.models import CollectionCase, PromiseStatus
 from loan_collections.reminders import reminders_send
-from loans.factories import BorrowerFactory, ScheduleLineFactory
+from loans.factories import BorrowerFactory, LoanFactory, ScheduleLineFactory
+from loans.models import Product, RepaymentMethod
+from loans.services import schedule_build
 from notifications.models import EmailStatus, OutgoingEmail
 
 DAY = dt.date(2026, 11, 20)
@@ -58,6 +60,27 @@ def test_worklist_email_is_chinese_with_masked_phones_and_the_head_gets_a_summar
     assert "催收" in worklist.subject
     summary = OutgoingEmail.objects.get(kind="collection_summary", recipient=branch_head)
     assert "13912345678" not in summary.body_text
+
+
+@pytest.mark.django_db
+def test_the_day_20_worklist_lists_the_interest_settled_that_day_on_corporate_loans(branch, officer):
+    loan = LoanFactory(
+        borrower=BorrowerFactory(branch=branch, officer=officer),
+        product=Product.WORKING_CAPITAL,
+        principal=Decimal("1000000.00"),
+        balance=Decimal("1000000.00"),
+        disbursed_on=dt.date(2026, 9, 5),
+        matures_on=dt.date(2027, 9, 5),
+        repayment_method=RepaymentMethod.MONTHLY_SETTLEMENT,
+        repayment_day=5,
+    )
+    schedule_build(loan=loan, as_of=dt.date(2026, 9, 5))
+    reminders_send(day=DAY)
+    worklist = OutgoingEmail.objects.get(kind="collection_worklist", recipient=officer)
+    # 20 October → 20 November, 31 days: 1,000,000 × 4.35 % × 31 / 360 = 3,745.83 (结息日).
+    assert f"2026-11-20 {loan.borrower.name}" in worklist.body_text
+    assert f"{loan.loan_no} (结息) 3745.83" in worklist.body_text
+    assert "(结息)" in worklist.body_html
 
 
 @pytest.mark.django_db

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 from loan_collections.contact_policy import SHANGHAI
 from loan_collections.factories import CollectionCaseFactory, overdue_loan
 from loan_collections.models import CollectionSettings, ContactAttempt, PromiseToPay, Stage
-from loans.factories import BorrowerFactory
+from loans.factories import BorrowerFactory, ScheduleLineFactory
 from loans.models import PersonalDataReveal
 
 NOW = dt.datetime(2026, 11, 18, 11, 0, tzinfo=SHANGHAI)
@@ -315,3 +315,19 @@ def test_a_lawsuit_document_above_the_upload_limit_is_refused(client_for, office
         },
     )
     assert response.status_code == 200 and not LegalAction.objects.exists()
+
+
+@pytest.mark.django_db
+def test_case_page_shows_each_active_loans_arrears_quote_for_the_date_asked(client_for, officer, branch):
+    borrower = BorrowerFactory(branch=branch, officer=officer)
+    loan = overdue_loan(borrower=borrower, balance=Decimal("50000.00"))
+    ScheduleLineFactory(loan=loan, seq=1, due_on=dt.date(2026, 5, 1))  # 2600 + 300 unpaid
+    case = CollectionCaseFactory(borrower=borrower)
+    response = client_for(officer).get(
+        reverse("collections-case", args=[case.pk]), {"quote_date": "2026-05-31"}
+    )
+    body = response.content.decode()
+    assert "欠款试算" in body and "估算，以核心系统为准" in body
+    assert 'name="quote_date" value="2026-05-31"' in body
+    assert 'data-testid="quote-penalty">14.14<' in body
+    assert 'data-testid="quote-clear"><strong>2915.77<' in body

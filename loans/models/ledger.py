@@ -40,6 +40,9 @@ class RepaymentMethod(models.TextChoices):
     EQUAL_PRINCIPAL = "equal_principal", _("Equal principal")  # 等额本金
     INTEREST_ONLY = "interest_only", _("Monthly interest, principal at maturity")  # 按月付息到期还本
     BULLET = "bullet", _("Principal and interest at maturity")  # 利随本清
+    # Corporate loans: interest on the 20th, principal at maturity (loans.schedules).
+    MONTHLY_SETTLEMENT = "monthly_settlement", _("Monthly interest settlement")  # 按月结息
+    QUARTERLY_SETTLEMENT = "quarterly_settlement", _("Quarterly interest settlement")  # 按季结息
 
 
 class LoanStatus(models.TextChoices):

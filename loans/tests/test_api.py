@@ -171,3 +171,39 @@ def test_openapi_schema_lists_the_loan_endpoints(officer):
     assert response.status_code == 200
     body = response.content.decode()
     assert "/api/v1/loans/{loan_no}/" in body and "/api/v1/repayments/" in body
+
+
+def _overdue_loan(user, branch):
+    loan = loan_of(user, branch, balance=Decimal("50000.00"), annual_rate=Decimal("4.35"))
+    ScheduleLineFactory(loan=loan, seq=1, due_on=dt.date(2026, 5, 1))  # 2600 + 300 unpaid
+    ScheduleLineFactory(loan=loan, seq=2, due_on=dt.date(2026, 6, 1))
+    return loan
+
+
+def test_quote_api_gives_the_arrears_and_settlement_figures_on_a_date(officer, branch):
+    loan = _overdue_loan(officer, branch)
+    response = api_for(officer).get(f"/api/v1/loans/{loan.loan_no}/quote/?date=2026-05-31")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["loan_no"] == loan.loan_no and body["date"] == "2026-05-31" and body["is_estimate"] is True
+    assert (body["penalty_interest"], body["compound_interest"]) == ("14.14", "1.63")
+    assert (body["to_clear"], body["to_settle"]) == ("2915.77", "50487.60")
+
+
+@time_machine.travel(dt.datetime(2026, 5, 31, 4, tzinfo=dt.UTC))
+def test_quote_api_defaults_to_today_and_refuses_a_bad_date(officer, branch):
+    loan = _overdue_loan(officer, branch)
+    client = api_for(officer)
+    assert client.get(f"/api/v1/loans/{loan.loan_no}/quote/").json()["date"] == "2026-05-31"
+    response = client.get(f"/api/v1/loans/{loan.loan_no}/quote/?date=31.05.2026")
+    assert response.status_code == 400 and "date" in response.json()
+
+
+def test_quote_api_answers_404_for_another_officers_loan(officer, other_officer, branch):
+    theirs = _overdue_loan(other_officer, branch)
+    assert api_for(officer).get(f"/api/v1/loans/{theirs.loan_no}/quote/").status_code == 404
+
+
+def test_openapi_schema_documents_the_quote(officer):
+    body = api_for(officer).get("/api/schema/").content.decode()
+    assert "/api/v1/loans/{loan_no}/quote/" in body and "to_settle" in body

@@ -387,3 +387,31 @@ def test_branch_head_home_shows_pending_upgrades(client_for, officer, branch_hea
     classification_propose(loan=loan, to_class=1, reason="已恢复", proposed_by=officer)
     body = client_for(branch_head).get(reverse("home")).content.decode()
     assert 'data-testid="pending-approvals-panel"' in body
+
+
+def test_loan_page_shows_the_arrears_quote_for_the_date_asked_marked_as_an_estimate(
+    client_for, officer, branch
+):
+    loan = loan_of(officer, branch, balance=Decimal("50000.00"), annual_rate=Decimal("4.35"))
+    ScheduleLineFactory(loan=loan, seq=1, due_on=dt.date(2026, 5, 1))
+    body = client_for(officer).get(reverse("loan-detail", args=[loan.loan_no]), {"quote_date": "2026-05-31"})
+    body = body.content.decode()
+    assert "估算，以核心系统为准" in body
+    assert 'data-testid="quote-penalty">14.14<' in body
+    assert 'data-testid="quote-clear"><strong>2915.77<' in body
+    assert "罚息" in body and "/ 360" in body
+
+
+@time_machine.travel(dt.datetime(2026, 6, 30, 4, tzinfo=dt.UTC))
+def test_loan_page_quotes_today_when_the_date_is_missing_or_bad(client_for, officer, branch):
+    loan = loan_of(officer, branch)
+    client = client_for(officer)
+    for params in ({}, {"quote_date": "not-a-date"}):
+        body = client.get(reverse("loan-detail", args=[loan.loan_no]), params).content.decode()
+        assert 'name="quote_date" value="2026-06-30"' in body
+
+
+def test_a_settled_loan_has_no_arrears_quote(client_for, officer, branch):
+    loan = loan_of(officer, branch, status="settled", balance=Decimal("0.00"))
+    body = client_for(officer).get(reverse("loan-detail", args=[loan.loan_no])).content.decode()
+    assert 'data-testid="quote"' not in body

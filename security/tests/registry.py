@@ -368,6 +368,7 @@ REGISTRY: dict[str, Spec] = {
     "classification-create": officer_owned(loan_no, method="post"),
     "classification-decide": head_only(pending_upgrade),
     "api-loan-detail": officer_owned(loan_no),
+    "api-loan-quote": officer_owned(loan_no),
     # required actions
     "action-detail": officer_owned(action_pk),
     "action-evidence": officer_owned(action_evidence),

@@ -65,6 +65,7 @@ FORM_PAGES = {
     "loan_collections.forms.CollectionSettingsForm": FormPage("collections-settings", persona="branch_head"),
     "loans.forms.LoanFilterForm": FormPage("loan-list", method="get"),
     "loans.forms.RepaymentForm": FormPage("repayment-create", r.loan_no),
+    "loans.forms.QuoteDateForm": FormPage("loan-detail", r.loan_no, method="get"),
     "loans.forms.ClassificationProposeForm": FormPage("classification-create", r.loan_no),
     "loans.forms.ClassificationDecideForm": FormPage(
         "classification-decide", r.pending_upgrade, "branch_head"
