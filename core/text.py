@@ -15,15 +15,14 @@ types on purpose in an ID number or an amount, so those are refused instead.
 
 import re
 import unicodedata
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 _WIDTH_FORMS = ("<wide>", "<narrow>")
 _PRINTABLE_ASCII = re.compile(r"[ -~]*", re.ASCII)
-_WHOLE_NUMBER = re.compile(r"[0-9]+", re.ASCII)
-_AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
+# At most 18 digits: a bigint, and far below int()'s 4,300-digit limit (which raises ValueError).
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,18}", re.ASCII)
 
 
 def _fold_width(char: str) -> str:
@@ -56,7 +55,7 @@ def normalize_ascii(value) -> str:
 
 
 def parse_int(value) -> int:
-    """A whole number ≥ 0 written in ASCII (or full-width) digits."""
+    """A whole number ≥ 0 of at most 18 digits, written in ASCII (or full-width) digits."""
     text = normalize_ascii(value)
     if not _WHOLE_NUMBER.fullmatch(text):
         raise ValidationError(
@@ -71,27 +70,3 @@ def optional_int(value) -> int | None:
         return parse_int(value)
     except ValidationError:
         return None
-
-
-def parse_amount(value, *, places: int = 2, max_digits: int = 16) -> Decimal:
-    """An amount ≥ 0 with at most ``places`` decimals and ``max_digits`` digits in all (the
-    column's size), e.g. 1234.56; never float."""
-    text = normalize_ascii(value)
-    if not _AMOUNT.fullmatch(text):
-        raise ValidationError(_("Not a number: %(value)s."), code="not_a_number", params={"value": text})
-    if len(text.split(".")[0].lstrip("0")) > max_digits - places:
-        raise ValidationError(_("Too large: %(value)s."), code="too_large", params={"value": text})
-    try:
-        number = Decimal(text)
-    except InvalidOperation:  # pragma: no cover - the pattern admits only plain decimals
-        raise ValidationError(
-            _("Not a number: %(value)s."), code="not_a_number", params={"value": text}
-        ) from None
-    step = Decimal(1).scaleb(-places)
-    if number != number.quantize(step):
-        raise ValidationError(
-            _("At most %(places)d decimal places (%(value)s)."),
-            code="too_many_places",
-            params={"places": places, "value": text},
-        )
-    return number.quantize(step)

@@ -237,6 +237,7 @@ def amount(value, *, places: int = 2, max_digits: int = 16) -> Decimal:
 
 
 _WHOLE_NUMBER = re.compile(r"-?[0-9]+", re.ASCII)
+_LARGEST_WHOLE_NUMBER = 999_999_999
 
 
 def whole_number(value) -> int:
@@ -252,7 +253,12 @@ def whole_number(value) -> int:
             raw = raw[:-2]
         if not _WHOLE_NUMBER.fullmatch(raw):
             raise CellError(_("Not a whole number: %(value)s."), {"value": raw})
+        if len(raw.lstrip("-0")) > 9:
+            # int() of a 4,300-digit text raises ValueError: refuse long texts before it.
+            raise CellError(_("Too large: %(value)s."), {"value": raw[:20] + "…"})
         number = int(raw)
+    if number > _LARGEST_WHOLE_NUMBER:  # the columns are PostgreSQL integers
+        raise CellError(_("Too large: %(value)s."), {"value": str(number)[:20]})
     if number < 0:
         raise CellError(_("Must not be negative (%(value)s)."), {"value": number})
     return number

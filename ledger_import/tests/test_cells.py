@@ -102,3 +102,9 @@ def test_superscript_digit_in_an_id_number_is_a_row_error_not_a_crash(ledger_off
     assert [(number, column) for number, column, _reason in _errors(result)] == [(2, "证件号码")]
     assert "²" in _errors(result)[0][2]
     assert not Borrower.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["9" * 10, "9" * 5000, 10**12])
+def test_a_whole_number_cell_too_large_for_its_column_is_a_cell_error(value):
+    with pytest.raises(CellError):
+        CELL_PARSERS["days_past_due"](value)
