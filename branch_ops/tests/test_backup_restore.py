@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from psycopg2 import sql
 
+from branch_ops.celery import app
 from core.backups import Target
 from loans.models import Loan
 
@@ -46,9 +47,19 @@ def new_database():
         cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(name))
 
 
+@pytest.fixture
+def no_tasks_left_behind():
+    """The demo enqueues its after-commit tasks; no worker runs here, so drop them after, lest
+    a later test's worker take them for its own."""
+    yield
+    app.control.purge()
+
+
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_backup_of_the_demo_restores_to_the_same_figures_and_row_counts(client, tmp_path, new_database):
+def test_a_backup_of_the_demo_restores_to_the_same_figures_and_row_counts(
+    client, tmp_path, new_database, no_tasks_left_behind
+):
     call_command("seed_demo")
     client.force_login(Loan.objects.first().branch.staff.get(role="branch_head").user)
     figures = _summary(client)
