@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check stop messages clean bench bench-import bench-reminders load
+.PHONY: install run test lint format check stop messages clean bench bench-import bench-reminders load backup restore
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ messages: $(STAMP)
 bench-import: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python bench/bench_import.py
+
+## Back up the database (DATABASE_URL, else the embedded one) to BACKUP_DIR (default var/backups), pg_dump -Fc.
+backup: $(STAMP)
+	$(BIN)/python manage.py backup_database
+
+## Restore a backup: make restore FILE=var/backups/branch_ops-….dump [FORCE=1 to overwrite a non-empty database].
+restore: $(STAMP)
+	test -n "$(FILE)" || { echo "Usage: make restore FILE=path/to/backup.dump [FORCE=1]"; exit 2; }
+	$(BIN)/python manage.py restore_database "$(FILE)" $(if $(filter 1 yes true,$(FORCE)),--force,)
 
 ## Stop the embedded PostgreSQL that `make run` started.
 stop:

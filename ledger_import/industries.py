@@ -2,6 +2,8 @@
 a county branch meets. A code is a section letter, optionally followed by the two-digit
 division (and deeper digits); the name shown is the division's, else the section's."""
 
+import re
+
 SECTIONS = {
     "A": "农、林、牧、渔业",
     "B": "采矿业",
@@ -70,13 +72,13 @@ DIVISIONS = {
 }
 
 
+# A section letter, then nothing or 2 to 4 ASCII digits (never '²' or '１', see core.text).
+_CODE = re.compile(r"[A-Z]([0-9]{2,4})?", re.ASCII)
+
+
 def industry_name(code: str) -> str | None:
     """The name for a valid code, or None when the code is not GB/T 4754 shaped."""
     code = code.strip().upper()
-    if (
-        not code
-        or code[0] not in SECTIONS
-        or not (code[1:] == "" or (code[1:].isdigit() and 2 <= len(code) - 1 <= 4))
-    ):
+    if not _CODE.fullmatch(code) or code[0] not in SECTIONS:
         return None
     return DIVISIONS.get(code[:3]) or SECTIONS[code[0]]

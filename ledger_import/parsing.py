@@ -16,8 +16,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from core.text import normalize_ascii
 
 LANGUAGES = ("zh-hans", "en")
 
@@ -169,8 +172,30 @@ def text(value, *, max_length: int) -> str:
     return result
 
 
-_PLAIN_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-_GROUPED_NUMBER = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
+def plain(value, *, refusal=None) -> str:
+    """The cell as ASCII text (core.text.normalize_ascii: full-width digits folded, other
+    non-ASCII refused), for every cell that holds a code, a phone, a number or a date.
+    ``refusal``: the message for a cell that is not ASCII (e.g. "Not a number: %(value)s.")."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    try:
+        return normalize_ascii(value)
+    except ValidationError as error:
+        if refusal is None:
+            raise CellError(error.message, error.params) from None
+        raise CellError(refusal, {"value": error.params["value"]}) from None
+
+
+def code(value, *, max_length: int) -> str:
+    """An identifier, code or phone: ASCII only, so one value has one spelling."""
+    return text(plain(value), max_length=max_length)
+
+
+_NOT_A_NUMBER = _("Not a number: %(value)s.")
+_NOT_A_WHOLE_NUMBER = _("Not a whole number: %(value)s.")
+_NOT_A_DATE = _("Not a date (use YYYY-MM-DD): %(value)s.")
+_PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$", re.ASCII)
+_GROUPED_NUMBER = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$", re.ASCII)
 TWO_PLACES = Decimal("0.01")
 
 
@@ -186,9 +211,10 @@ def amount(value, *, places: int = 2, max_digits: int = 16) -> Decimal:
         # repr() gives the shortest text that round-trips: 1234.5, not 1234.49999...
         number = Decimal(repr(value))
     else:
-        raw = str(value).strip().replace("，", ",").replace(" ", "")
+        raw = str(value).strip()
         if raw.startswith("¥") or raw.startswith("￥"):
             raw = raw[1:]
+        raw = plain(raw, refusal=_NOT_A_NUMBER).replace(" ", "")
         if _GROUPED_NUMBER.match(raw):
             raw = raw.replace(",", "")
         elif not _PLAIN_NUMBER.match(raw):
@@ -210,7 +236,8 @@ def amount(value, *, places: int = 2, max_digits: int = 16) -> Decimal:
     return number.quantize(Decimal(1).scaleb(-places))
 
 
-_WHOLE_NUMBER = re.compile(r"-?\d+")
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+", re.ASCII)
+_LARGEST_WHOLE_NUMBER = 999_999_999
 
 
 def whole_number(value) -> int:
@@ -221,20 +248,25 @@ def whole_number(value) -> int:
     elif isinstance(value, float) and value.is_integer():
         number = int(value)
     else:
-        raw = str(value).strip()
+        raw = plain(value, refusal=_NOT_A_WHOLE_NUMBER)
         if raw.endswith(".0"):
             raw = raw[:-2]
         if not _WHOLE_NUMBER.fullmatch(raw):
             raise CellError(_("Not a whole number: %(value)s."), {"value": raw})
+        if len(raw.lstrip("-0")) > 9:
+            # int() of a 4,300-digit text raises ValueError: refuse long texts before it.
+            raise CellError(_("Too large: %(value)s."), {"value": raw[:20] + "…"})
         number = int(raw)
+    if number > _LARGEST_WHOLE_NUMBER:  # the columns are PostgreSQL integers
+        raise CellError(_("Too large: %(value)s."), {"value": str(number)[:20]})
     if number < 0:
         raise CellError(_("Must not be negative (%(value)s)."), {"value": number})
     return number
 
 
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # Excel's day 0, with the 1900 leap-year bug absorbed
-_DATE_TEXT = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_SERIAL_TEXT = re.compile(r"\d{5}(\.0+)?")
+_DATE_TEXT = re.compile(r"^([0-9]{4})[-/.]([0-9]{1,2})[-/.]([0-9]{1,2})$", re.ASCII)
+_SERIAL_TEXT = re.compile(r"[0-9]{5}(\.0+)?", re.ASCII)
 
 
 def date(value) -> dt.date:
@@ -245,7 +277,7 @@ def date(value) -> dt.date:
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
         return _from_serial(value)
-    raw = str(value).strip()
+    raw = plain(value, refusal=_NOT_A_DATE)
     if " " in raw:
         raw = raw.split(" ", 1)[0]
     match = _DATE_TEXT.match(raw)

@@ -4,6 +4,7 @@ Reads only; the write is ledger_import.services.repayments. Every row is checked
 error reported, as for the ledger.
 """
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -27,11 +28,11 @@ REPAYMENT_COLUMNS = (
 )
 # The parser of each column's cells, in the order of REPAYMENT_COLUMNS.
 _PARSERS = {
-    "loan_no": lambda value: parsing.text(value, max_length=40),
+    "loan_no": lambda value: parsing.code(value, max_length=40),
     "paid_on": parsing.date,
     "principal": parsing.amount,
     "interest": parsing.amount,
-    "reference": lambda value: parsing.text(value, max_length=64),
+    "reference": lambda value: parsing.code(value, max_length=64),
 }
 
 
@@ -56,7 +57,11 @@ class CheckedRepayments:
 def _loans_by_number(body, positions, allowed_branch_ids) -> dict[str, Loan]:
     """The file's loans, fetched at once; those of other branches count as unknown."""
     at = positions["loan_no"]
-    loan_nos = {str(cells[at]).strip() for _n, cells in body if at < len(cells)}
+    loan_nos = set()
+    for _n, cells in body:
+        if at < len(cells) and not parsing.is_blank(cells[at]):
+            with contextlib.suppress(CellError):
+                loan_nos.add(_PARSERS["loan_no"](cells[at]))
     loans = Loan.objects.in_bulk(loan_nos, field_name="loan_no")
     if allowed_branch_ids is not None:
         loans = {number: loan for number, loan in loans.items() if loan.branch_id in allowed_branch_ids}

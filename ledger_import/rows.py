@@ -96,23 +96,27 @@ def _choice(mapping: dict) -> Callable:
     return parse
 
 
+def _code(max_length: int) -> Callable:
+    return partial(parsing.code, max_length=max_length)
+
+
 def _identifier(value) -> str:
-    return normalize_identifier(parsing.text(value, max_length=40))
+    return normalize_identifier(parsing.code(value, max_length=40))
 
 
 def _industry_code(value) -> str:
-    return parsing.text(value, max_length=10).upper()
+    return parsing.code(value, max_length=10).upper()
 
 
 # The parser of each column's cells (a blank cell is never parsed).
 CELL_PARSERS: dict[str, Callable] = {
-    "loan_no": _text(40),
+    "loan_no": _code(40),
     "contract_no": _text(40),
-    "branch_code": _text(20),
+    "branch_code": _code(20),
     "borrower_name": _text(100),
     "borrower_type": _choice(BORROWER_TYPES),
     "id_number": _identifier,
-    "phone": _text(20),
+    "phone": _code(20),
     "employer": _text(100),
     "industry_code": _industry_code,
     "product": _choice(PRODUCTS),
@@ -130,7 +134,7 @@ CELL_PARSERS: dict[str, Callable] = {
     "overdue_interest": parsing.amount,
     "days_past_due": parsing.whole_number,
     "risk_class": _choice(RISK_CLASSES),
-    "officer_no": _text(20),
+    "officer_no": _code(20),
     "as_of": parsing.date,
 }
 # The value of a blank optional cell; None for the others (repayment day and class are

@@ -19,7 +19,7 @@ from loans.domain import risk_class_floor
 Fail = Callable[..., None]
 Rule = Callable[[Cells, Fail], None]
 
-_PHONE = re.compile(r"^(1\d{10}|0\d{2,3}-?\d{7,8}(-\d{1,6})?)$")
+_PHONE = re.compile(r"^(1[0-9]{10}|0[0-9]{2,3}-?[0-9]{7,8}(-[0-9]{1,6})?)$", re.ASCII)
 
 
 def phone_is_a_phone_number(row: Cells, fail: Fail) -> None:

@@ -8,9 +8,12 @@
 """
 
 import datetime as dt
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from core.text import normalize_ascii
 
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _ID_CHECK = "10X98765432"
@@ -32,8 +35,14 @@ def credit_code_check_char(first17: str) -> str:
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 
+_RESIDENT_ID = re.compile(r"[0-9]{17}[0-9X]", re.ASCII)
+
+
 def normalize_identifier(value: str) -> str:
-    return (value or "").strip().upper()
+    """The one spelling an ID number or code is stored and compared in: ASCII (full-width
+    digits folded, see core.text), upper case. ValidationError for anything else, so the
+    same person can never be two borrowers."""
+    return normalize_ascii(value).upper()
 
 
 def validate_resident_id(value: str) -> None:
@@ -44,7 +53,7 @@ def validate_resident_id(value: str) -> None:
             code="id_length",
             params={"count": len(value)},
         )
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if not _RESIDENT_ID.fullmatch(value):
         raise ValidationError(
             _("A resident ID number is 17 digits followed by a digit or X."), code="id_format"
         )

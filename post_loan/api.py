@@ -5,6 +5,7 @@ import datetime as dt
 from rest_framework import generics, serializers
 from rest_framework.exceptions import ValidationError
 
+from core.text import optional_int
 from post_loan.models import ActionStatus, RequiredAction
 from post_loan.selectors import actions_visible_to
 
@@ -46,9 +47,9 @@ class RequiredActionList(generics.ListAPIView):
         actions = actions_visible_to(self.request.user).order_by("due_on", "id")
         params = self.request.query_params
         if officer := params.get("officer"):
-            if not officer.isdigit():
+            if (officer_id := optional_int(officer)) is None:
                 raise ValidationError({"officer": "officer is a user id"})
-            actions = actions.filter(responsible_id=int(officer))
+            actions = actions.filter(responsible_id=officer_id)
         if status := params.get("status"):
             if status not in ActionStatus.values:
                 raise ValidationError({"status": f"one of {', '.join(ActionStatus.values)}"})

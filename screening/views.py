@@ -8,6 +8,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import APPROVER_ROLES, OVERSIGHT_ROLES, has_role, role_required, visible_branch_ids
 from core.forms import submit_form
+from core.text import optional_int
 from loans.models import IndustryPolicy
 from loans.selectors import borrowers_visible_to, industry_policy_for, loans_visible_to
 from screening.forms import (
@@ -101,10 +102,8 @@ def signal_list(request):
 def signal_create(request, borrower_id):
     borrower = get_object_or_404(borrowers_visible_to(request.user), pk=borrower_id)
     loan = None
-    if request.GET.get("loan", "").isdigit():
-        loan = get_object_or_404(
-            loans_visible_to(request.user), pk=int(request.GET["loan"]), borrower=borrower
-        )
+    if (loan_id := optional_int(request.GET.get("loan"))) is not None:
+        loan = get_object_or_404(loans_visible_to(request.user), pk=loan_id, borrower=borrower)
     form = SignalForm(request.POST or None)
     outcome = submit_form(
         request, form, lambda data: signal_raise(borrower=borrower, loan=loan, raised_by=request.user, **data)

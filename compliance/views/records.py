@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from accounts.access import OVERSIGHT_ROLES, profile_of, role_required
 from accounts.selectors import staff_visible_to
 from compliance import exports, selectors
+from core.text import optional_int
 
 
 def _year(request) -> int:
-    value = request.GET.get("year", "")
-    return int(value) if value.isdigit() and 2000 <= int(value) <= 2100 else timezone.localdate().year
+    year = optional_int(request.GET.get("year"))
+    return year if year is not None and 2000 <= year <= 2100 else timezone.localdate().year
 
 
 def _record(request, user_id):

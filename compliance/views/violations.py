@@ -12,6 +12,7 @@ from compliance.forms import AppealForm, ViolationForm
 from compliance.models import ViolationStatus
 from compliance.views.common import is_manager
 from core.forms import submit_form
+from core.text import optional_int
 
 
 def violation_list(request):
@@ -19,9 +20,9 @@ def violation_list(request):
     status = request.GET.get("status")
     if status in ViolationStatus.values:
         violations = violations.filter(status=status)
-    year = request.GET.get("year")
-    if year and year.isdigit():
-        violations = violations.filter(occurred_on__year=int(year))
+    year = optional_int(request.GET.get("year"))
+    if year is not None and 1900 <= year <= 2100:
+        violations = violations.filter(occurred_on__year=year)
     return render(
         request,
         "compliance/violation_list.html",

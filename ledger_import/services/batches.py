@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import APPROVER_ROLES, has_role, profile_of, visible_branch_ids
 from core.queue import enqueue_on_commit
+from core.text import optional_int
 from ledger_import.models import BatchKind, BatchStatus, ImportBatch
 from ledger_import.services.imports import ledger_import
 from ledger_import.services.repayments import repayments_import
@@ -130,7 +131,7 @@ def loans_mark_settled(*, batch: ImportBatch, loan_ids: list[int], user) -> int:
     if not has_role(user, *APPROVER_ROLES):
         raise PermissionDenied
     listed = {entry["id"] for entry in batch.summary.get("missing", [])}
-    wanted = {int(loan_id) for loan_id in loan_ids if str(loan_id).isdigit()} & listed
+    wanted = {optional_int(loan_id) for loan_id in loan_ids} & listed
     if not wanted:
         raise ValidationError(_("Choose at least one loan from the list of missing loans."))
     with transaction.atomic():

@@ -9,6 +9,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.text import normalize_ascii
 from loans import schedules
 from loans.models import Loan, LoanStatus, Repayment, RepaymentSource, ScheduleLine
 from loans.services.arrears import _arrears_update
@@ -18,8 +19,8 @@ from loans.services.schedules import ZERO, _schedules_sync
 
 def _money(value, field: str) -> Decimal:
     try:
-        amount = Decimal(str(value).strip() if value is not None else "0")
-    except InvalidOperation:
+        amount = Decimal(normalize_ascii(value) or "0")
+    except (InvalidOperation, ValidationError):
         raise ValidationError({field: _("Enter an amount in yuan, e.g. 1234.56.")}) from None
     if not amount.is_finite():
         raise ValidationError({field: _("Enter an amount in yuan, e.g. 1234.56.")})
@@ -80,7 +81,11 @@ def repayment_record(
     the oldest unpaid instalments (interest first, then principal), recomputes the overdue
     amounts, days past due, bucket and classification floor, and reports the loan changed.
     Raises ValidationError (by field) with a message the user reads."""
-    reference = (reference or "").strip()
+    try:
+        # One spelling per reference: a full-width copy of it must not record the payment twice.
+        reference = normalize_ascii(reference)
+    except ValidationError as error:
+        raise ValidationError({"reference": error}) from None
     if not reference:
         raise ValidationError({"reference": _("A repayment needs its reference (transaction number).")})
     if source not in RepaymentSource.values:

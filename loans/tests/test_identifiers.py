@@ -2,8 +2,22 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from loans.identifiers import make_credit_code, make_resident_id, validate_credit_code, validate_resident_id
+from loans.identifiers import (
+    make_credit_code,
+    make_resident_id,
+    normalize_identifier,
+    validate_credit_code,
+    validate_resident_id,
+)
+
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+# Any Unicode, and ID-shaped strings with a stray non-ASCII digit or letter somewhere.
+ANY_ID = st.text(st.characters(codec=None), max_size=24) | st.lists(
+    st.sampled_from("0123456789X²³¹①０９١٣४Ｘx "), min_size=16, max_size=20
+).map("".join)
 
 
 def test_published_resident_id_example_passes():
@@ -51,3 +65,37 @@ def test_generated_identifiers_are_valid():
     for n in range(200):
         validate_resident_id(make_resident_id("430424", dt.date(1970, 1, 1) + dt.timedelta(days=n * 37), n))
         validate_credit_code(make_credit_code("430424", n * 7919))
+
+
+def test_full_width_resident_id_normalises_to_the_ascii_one():
+    ascii_id = "11010519491231002X"
+    full_width = ascii_id.translate(FULL_WIDTH)
+    validate_resident_id(full_width)
+    assert normalize_identifier(full_width) == ascii_id
+
+
+def test_superscript_digit_in_a_resident_id_is_a_validation_error_not_a_crash():
+    with pytest.raises(ValidationError):
+        validate_resident_id("11010519491231002²")
+    with pytest.raises(ValidationError):
+        validate_resident_id("1101051949123100²X")
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(ANY_ID)
+def test_resident_id_validator_accepts_or_raises_validation_error_for_any_text(value):
+    try:
+        validate_resident_id(value)
+    except ValidationError:
+        return
+    assert normalize_identifier(value).isascii()
+
+
+@settings(max_examples=300, deadline=None, database=None)
+@given(ANY_ID)
+def test_credit_code_validator_accepts_or_raises_validation_error_for_any_text(value):
+    try:
+        validate_credit_code(value)
+    except ValidationError:
+        return
+    assert normalize_identifier(value).isascii()

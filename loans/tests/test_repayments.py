@@ -87,6 +87,28 @@ def test_the_same_reference_twice_records_one_payment():
 
 
 @time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC))
+def test_a_full_width_copy_of_a_reference_and_amount_records_one_payment():
+    loan = fresh_loan()
+    kwargs = {"loan": loan, "paid_on": dt.date(2026, 7, 15), "source": RepaymentSource.API}
+    first, _ = repayment_record(**kwargs, principal="1000.00", interest="60", reference="LS0002")
+    second, created = repayment_record(
+        **kwargs, principal="１０００．００", interest="６０", reference="ＬＳ０００２"
+    )
+    assert not created and first.pk == second.pk
+    loan.refresh_from_db()
+    assert loan.balance == Decimal("11000.00")
+
+
+@pytest.mark.parametrize("field,value", [("principal", "1²00"), ("reference", "LS²")])
+def test_a_superscript_digit_in_a_repayment_is_a_field_error(field, value):
+    loan = fresh_loan()
+    kwargs = {"principal": "100", "interest": "0", "reference": "LS0003"} | {field: value}
+    with pytest.raises(ValidationError) as raised:
+        repayment_record(loan=loan, paid_on=dt.date(2026, 7, 15), source=RepaymentSource.API, **kwargs)
+    assert field in raised.value.message_dict
+
+
+@time_machine.travel(dt.datetime(2026, 11, 20, 12, tzinfo=dt.UTC))
 def test_paying_all_arrears_makes_the_loan_current_again():
     loan = fresh_loan()
     for month, seq in ((7, 1), (8, 2), (9, 3), (10, 4), (11, 5)):
