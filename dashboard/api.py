@@ -2,14 +2,16 @@
 amounts as decimal strings in yuan."""
 
 from django.core.exceptions import ValidationError
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Branch
+from core.api import error_responses, query_params
 from dashboard.selectors import as_of_parse, dashboard_scope, summary
 from dashboard.serializers import SummarySerializer
+from loans.api import NAME_PATTERN
 
 
 def _money(value) -> str | None:
@@ -23,22 +25,26 @@ def _only_branch_code(branch_ids) -> str | None:
     return Branch.objects.filter(id__in=branch_ids).values_list("code", flat=True).first()
 
 
+class SummaryQuery(serializers.Serializer):
+    as_of = serializers.DateField(required=False, help_text="default today")
+    branch = serializers.RegexField(
+        NAME_PATTERN, required=False, max_length=20, help_text="branch code, default every branch you see"
+    )
+
+
 class SummaryView(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("as_of", OpenApiTypes.DATE, description="YYYY-MM-DD, default today"),
-            OpenApiParameter(
-                "branch", OpenApiTypes.STR, description="branch code, default every branch you see"
-            ),
-        ],
-        responses={200: SummarySerializer, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+        parameters=[SummaryQuery],
+        # 404: no figures (a day in the future or before the records) or a branch not yours.
+        responses={200: SummarySerializer} | error_responses(404),
     )
     def get(self, request):
+        query = query_params(SummaryQuery, request)
         try:
-            as_of = as_of_parse(request.query_params.get("as_of"))
-        except ValidationError as error:
-            return Response({"detail": error.messages[0]}, status=400)
-        branch_code = request.query_params.get("branch") or None
+            as_of = as_of_parse(query["as_of"].isoformat() if "as_of" in query else None)
+        except ValidationError as error:  # a day in the future has no figures yet
+            return Response({"detail": error.messages[0]}, status=404)
+        branch_code = query.get("branch") or None
         scope = dashboard_scope(request.user, as_of=as_of, branch_code=branch_code)
         try:
             figures = summary(scope)

@@ -1,21 +1,48 @@
-"""API: the timing verdict for a moment, and logging a contact (same rules as the form)."""
-
-import datetime as dt
+"""API: the timing verdict for a moment, and logging a contact (same rules and service as
+the form). Malformed input answers 400 before any rule is asked; a contact the rules refuse
+(a quiet day, the hour, the weekly cap, an override only the branch head may give) is 409."""
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
 from accounts.access import profile_of
+from core.api import conflict_from, error_responses, query_params
 from loan_collections import selectors, services
-from loan_collections.contact_policy import SHANGHAI
-from loan_collections.forms import ContactForm
+from loan_collections.contact_policy import FIRST_YEAR, LAST_YEAR, SHANGHAI, supported_check
+from loan_collections.models import Channel, Outcome, Party
+from loans.api import MAX_ID, YuanField
+
+# The years contact_policy.supported_check accepts, as the schema's pattern (a test keeps
+# the two in step).
+YEARS_PATTERN = r"^(19(0[1-9]|[1-9][0-9])|20[0-9]{2})-"
+
+
+@extend_schema_field(
+    {
+        "type": "string",
+        "format": "date-time",
+        "pattern": YEARS_PATTERN,
+        "description": f"ISO date-time, years {FIRST_YEAR}-{LAST_YEAR}; without an offset it is Beijing time",
+    }
+)
+class ContactTimeField(serializers.DateTimeField):
+    """A date-time the lunar calendar covers, kept in the offset it was given in (so the range
+    check sees the year the client wrote); a naive one is Beijing time."""
+
+    def enforce_timezone(self, value):
+        supported_check(value)
+        return value.replace(tzinfo=SHANGHAI) if value.tzinfo is None else value
+
+
+class ContactWindowQuery(serializers.Serializer):
+    at = ContactTimeField(required=False, help_text="default now")
+    case = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
 
 
 class ContactWindowSerializer(serializers.Serializer):
@@ -24,51 +51,53 @@ class ContactWindowSerializer(serializers.Serializer):
     next_allowed = serializers.DateTimeField()
 
 
-class ContactAttemptSerializer(serializers.Serializer):
-    """What the POST answers; the request takes the contact form's fields plus ``case``."""
+class CaseRefSerializer(serializers.Serializer):
+    case = serializers.IntegerField(min_value=1, max_value=MAX_ID)
 
+
+class ContactAttemptInputSerializer(CaseRefSerializer):
+    """The contact form's fields (loan_collections.forms.ContactForm) plus ``case``."""
+
+    contacted_at = ContactTimeField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    party = serializers.ChoiceField(choices=Party.choices)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
+    promise_amount = YuanField(required=False)
+    promise_date = serializers.DateField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    next_step = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    next_step_on = serializers.DateField(required=False)
+    override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class ContactAttemptSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     case = serializers.IntegerField()
     contacted_at = serializers.DateTimeField()
-    channel = serializers.CharField()
-    party = serializers.CharField()
-    outcome = serializers.CharField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    party = serializers.ChoiceField(choices=Party.choices)
+    outcome = serializers.ChoiceField(choices=Outcome.choices)
 
 
 @extend_schema(
-    parameters=[
-        OpenApiParameter("at", OpenApiTypes.DATETIME, description="ISO date-time; default now"),
-        OpenApiParameter("case", OpenApiTypes.INT, required=False),
-        OpenApiParameter("channel", OpenApiTypes.STR, required=False),
-    ],
-    responses=ContactWindowSerializer,
+    parameters=[ContactWindowQuery], responses={200: ContactWindowSerializer} | error_responses(404)
 )
 @api_view(["GET"])
 def contact_window(request):
     """GET /api/v1/contact-window/?at=ISO-DATETIME[&case=ID&channel=phone] →
     {"allowed", "reason", "next_allowed"} under the rules of the user's branch (the case's
     branch, with the weekly cap, when a case is given)."""
-    raw = request.query_params.get("at")
-    try:
-        at = dt.datetime.fromisoformat(raw) if raw else timezone.now()
-    except ValueError:
-        return Response({"at": [_("Give the time as an ISO date-time, e.g. 2026-11-20T10:30.")]}, status=400)
-    if at.tzinfo is None:
-        at = at.replace(tzinfo=SHANGHAI)
+    query = query_params(ContactWindowQuery, request)
     profile = profile_of(request.user)
     branch_id, borrower_id = (profile.branch_id if profile else None), None
-    if request.query_params.get("case"):
-        try:
-            case_id = int(request.query_params["case"])
-        except ValueError:
-            return Response({"case": [_("Unknown case.")]}, status=400)
-        case = get_object_or_404(selectors.cases_visible_to(request.user), pk=case_id)
+    if "case" in query:
+        case = get_object_or_404(selectors.cases_visible_to(request.user), pk=query["case"])
         branch_id, borrower_id = case.branch_id, case.borrower_id
     verdict = selectors.contact_check(
         branch_id=branch_id,
-        at=at,
+        at=query.get("at") or timezone.now(),
         borrower_id=borrower_id,
-        channel=request.query_params.get("channel") or None,
+        channel=query.get("channel"),
     )
     return Response(
         {
@@ -79,28 +108,29 @@ def contact_window(request):
     )
 
 
-@extend_schema(request=OpenApiTypes.OBJECT, responses={201: ContactAttemptSerializer})
+@extend_schema(
+    request=ContactAttemptInputSerializer,
+    responses={201: ContactAttemptSerializer} | error_responses(404, 409),
+)
 @api_view(["POST"])
 def contact_attempts(request):
-    """POST /api/v1/contact-attempts/: log a contact, validated exactly like the form."""
-    case_id = request.data.get("case")
+    """POST /api/v1/contact-attempts/: log a contact through the form's service. The case is
+    looked up first: someone else's case is 404 whatever else the body holds."""
+    ref = CaseRefSerializer(data=request.data)
+    ref.is_valid(raise_exception=True)
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=ref.validated_data["case"])
+    data = ContactAttemptInputSerializer(data=request.data)
+    data.is_valid(raise_exception=True)
+    values = dict(data.validated_data)
+    del values["case"]
     try:
-        case_id = int(case_id)
-    except (TypeError, ValueError):
-        return Response({"case": [_("Give the case id.")]}, status=status.HTTP_400_BAD_REQUEST)
-    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=case_id)
-    form = ContactForm(data=request.data)
-    if not form.is_valid():
-        return Response(form.errors, status=status.HTTP_400_BAD_REQUEST)
-    try:
-        contact = services.contact_log(case=case, by=request.user, **form.cleaned_data)
+        contact = services.contact_log(case=case, by=request.user, **values)
     except ValidationError as error:
-        body = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+        return Response(conflict_from(error), status=status.HTTP_409_CONFLICT)
     data = {
         "id": contact.pk,
         "case": case.pk,
-        "contacted_at": contact.contacted_at.isoformat(),
+        "contacted_at": contact.contacted_at.astimezone(SHANGHAI).isoformat(),
         "channel": contact.channel,
         "party": contact.party,
         "outcome": contact.outcome,

@@ -18,13 +18,18 @@ import datetime as dt
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from borax.calendars.lunardate import LCalendars, LunarDate
+from borax.calendars.lunardate import MAX_LUNAR_YEAR, MIN_LUNAR_YEAR, LCalendars, LunarDate
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 # How far ahead next_allowed looks before giving up (several quiet days in a row plus a
 # full week of capped calls is at most a couple of weeks).
 _SEARCH_DAYS = 60
+# borax's tables cover lunar years 1900-2100 (solar 1900-01-31 to 2101-01-28). The rules are
+# promised for whole solar years one inside each end, so a time zone's day either way and the
+# next_allowed search stay inside the tables.
+FIRST_YEAR, LAST_YEAR = MIN_LUNAR_YEAR + 1, MAX_LUNAR_YEAR - 1
 
 
 @dataclass(frozen=True)
@@ -41,6 +46,17 @@ class Verdict:
     allowed: bool
     reason: str
     next_allowed: dt.datetime  # Asia/Shanghai, aware; equals the asked time when allowed
+
+
+def supported_check(when: dt.date | dt.datetime) -> None:
+    """The one range check for every date or time the timing rules are asked about (the
+    contact form, the API): a clear ValidationError outside FIRST_YEAR..LAST_YEAR."""
+    if not FIRST_YEAR <= when.year <= LAST_YEAR:
+        raise ValidationError(
+            _("The lunar calendar covers the years %(first)s to %(last)s; give a time in that range.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+            code="out_of_range",
+        )
 
 
 def lunar_of(day: dt.date) -> LunarDate:
@@ -96,7 +112,9 @@ def contact_window(
     """May an officer call or visit at ``at``? With a plain-language reason and the next
     allowed moment. ``calls_this_week`` is the borrower's phone calls already logged in the
     calendar week of ``at``; ``is_call`` says whether this attempt is a phone call (the
-    weekly cap counts calls only; visits follow the day and hour rules)."""
+    weekly cap counts calls only; visits follow the day and hour rules). Raises
+    ValidationError for a time outside the supported years."""
+    supported_check(at)
     at = _local(at)
     day = at.date()
     reasons = []

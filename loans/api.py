@@ -4,15 +4,21 @@ Scoped exactly like the pages (loans.selectors.loans_visible_to): another office
 answers 404. ID numbers and phones are masked unless an allowed user asks ``?reveal=1``,
 each full value logged per row (loans.services.personal_data_show, docs/personal-data.md)."""
 
+import re
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from core.api import StrictPageNumberPagination, conflict_from, error_responses, query_params
 from loans.domain import RiskClass
 from loans.models import Loan, PersonalField, Product, Repayment, RepaymentSource, RevealChannel, ScheduleLine
 from loans.quotes import loan_quote
@@ -109,75 +115,128 @@ class LoanDetailSerializer(LoanSerializer):
         fields = LoanSerializer.Meta.fields + ["schedule", "repayments"]
 
 
+# Database ids are PostgreSQL integers; a larger number can name nothing.
+MAX_ID = 2**31 - 1
+# Text that names something: no NUL (PostgreSQL cannot store it) and not only blanks.
+NAME_PATTERN = r"^[^\x00]*[^\x00\s][^\x00]*$"
+YUAN_PATTERN = r"^[0-9]{1,14}(\.[0-9]{1,2})?$"
+
+
+@extend_schema_field({"type": "string", "format": "decimal", "pattern": YUAN_PATTERN, "example": "1000.00"})
+class YuanField(serializers.DecimalField):
+    """An amount in yuan: a decimal string with at most two places (fen), never negative."""
+
+    def __init__(self, **kwargs):
+        super().__init__(max_digits=16, decimal_places=2, min_value=Decimal(0), **kwargs)
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str) or not re.fullmatch(YUAN_PATTERN, data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 class RepaymentInputSerializer(serializers.Serializer):
-    loan_no = serializers.CharField(max_length=40)
+    loan_no = serializers.RegexField(NAME_PATTERN, max_length=40, trim_whitespace=False)
     paid_on = serializers.DateField()
-    principal = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
-    interest = serializers.DecimalField(max_digits=16, decimal_places=2, min_value=0)
-    reference = serializers.CharField(max_length=64)
+    principal = YuanField()
+    interest = YuanField()
+    reference = serializers.RegexField(
+        NAME_PATTERN, max_length=64, trim_whitespace=False, help_text="the core system's transaction number"
+    )
 
 
-def _wants_reveal(request) -> bool:
-    return request.query_params.get("reveal") == "1"
+class RevealQuery(serializers.Serializer):
+    reveal = serializers.ChoiceField(
+        choices=[0, 1],
+        required=False,
+        help_text="1: full ID numbers and phones, for allowed users (logged)",
+    )
 
 
-REVEAL_PARAM = OpenApiParameter(
-    "reveal", OpenApiTypes.INT, description="1: full ID numbers and phones, for allowed users (logged)"
-)
+class LoanListQuery(RevealQuery):
+    officer = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="officer user id"
+    )
+    product = serializers.ChoiceField(choices=Product.choices, required=False)
+    risk_class = serializers.ChoiceField(
+        choices=RiskClass.choices, required=False, help_text="five-tier class"
+    )
+    min_days_past_due = serializers.IntegerField(required=False, min_value=0, max_value=MAX_ID)
+
+    def get_fields(self):
+        fields = super().get_fields()
+        fields["class"] = fields.pop("risk_class")  # the parameter's name is a Python keyword
+        return fields
 
 
 class LoanListView(generics.ListAPIView):
     serializer_class = LoanSerializer
+    pagination_class = StrictPageNumberPagination
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("officer", OpenApiTypes.INT, description="officer user id"),
-            OpenApiParameter("product", OpenApiTypes.STR, enum=Product.values),
-            OpenApiParameter("class", OpenApiTypes.INT, enum=RiskClass.values),
-            OpenApiParameter("min_days_past_due", OpenApiTypes.INT),
-            REVEAL_PARAM,
-        ]
+        parameters=[LoanListQuery], responses={200: LoanSerializer(many=True)} | error_responses(404)
     )
     def get(self, request, *args, **kwargs):
+        self.query = query_params(LoanListQuery, request)
         return super().get(request, *args, **kwargs)
-
-    def _int_param(self, name):
-        value = self.request.query_params.get(name)
-        if value in (None, ""):
-            return None
-        try:
-            return int(value)
-        except ValueError:
-            raise serializers.ValidationError({name: "A whole number is expected."}) from None
 
     def get_queryset(self):
         return loans_filtered(
             self.request.user,
-            officer_id=self._int_param("officer"),
-            product=self.request.query_params.get("product", ""),
-            risk_class=self._int_param("class"),
-            min_days_past_due=self._int_param("min_days_past_due"),
+            officer_id=self.query.get("officer"),
+            product=self.query.get("product", ""),
+            risk_class=self.query.get("class"),
+            min_days_past_due=self.query.get("min_days_past_due"),
         )
 
     def get_serializer_context(self):
         context = super().get_serializer_context()
-        return context | {"reveal": _wants_reveal(self.request)}
+        return context | {"reveal": self.query.get("reveal") == 1}
 
 
 class LoanDetailView(APIView):
-    @extend_schema(parameters=[REVEAL_PARAM], responses=LoanDetailSerializer)
+    @extend_schema(
+        parameters=[RevealQuery, OpenApiParameter("loan_no", OpenApiTypes.STR, OpenApiParameter.PATH)],
+        responses={200: LoanDetailSerializer} | error_responses(404),
+    )
     def get(self, request, loan_no):
+        query = query_params(RevealQuery, request)
+        if "\x00" in loan_no:  # no loan number holds a NUL, and PostgreSQL cannot compare one
+            raise Http404
         loan = loan_detail(request.user, loan_no=loan_no)
-        reveal = _wants_reveal(request)
+        reveal = query.get("reveal") == 1
         return Response(LoanDetailSerializer(loan, context={"request": request, "reveal": reveal}).data)
 
 
+def _recorded(repayment: Repayment) -> dict:
+    return {
+        "loan_no": repayment.loan.loan_no,
+        "paid_on": repayment.paid_on.isoformat(),
+        "principal": f"{repayment.principal:.2f}",
+        "interest": f"{repayment.interest:.2f}",
+    }
+
+
+def _same_payment(repayment: Repayment, values: dict) -> bool:
+    return (repayment.paid_on, repayment.principal, repayment.interest) == (
+        values["paid_on"],
+        values["principal"],
+        values["interest"],
+    )
+
+
 class RepaymentCreateView(APIView):
-    """Record a repayment; the same reference twice records one payment (200 the second
-    time, with the existing payment)."""
+    """Record a repayment. The reference makes it idempotent: the same reference with the
+    same values answers 200 with the payment already recorded; with other values, 409 naming
+    the recorded ones (a retry must not hide a different payment)."""
 
     @extend_schema(
-        request=RepaymentInputSerializer, responses={201: RepaymentSerializer, 200: RepaymentSerializer}
+        request=RepaymentInputSerializer,
+        responses={
+            201: RepaymentSerializer,
+            200: OpenApiResponse(RepaymentSerializer, description="Already recorded with this reference."),
+        }
+        | error_responses(404, 409),
     )
     def post(self, request):
         data = RepaymentInputSerializer(data=request.data)
@@ -189,10 +248,13 @@ class RepaymentCreateView(APIView):
                 loan=loan, source=RepaymentSource.API, recorded_by=request.user, **values
             )
         except DjangoValidationError as error:
-            detail = (
-                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-            )
-            raise serializers.ValidationError(detail) from None
+            return Response(conflict_from(error), status=status.HTTP_409_CONFLICT)
+        if not created and not _same_payment(repayment, values):
+            body = {
+                "detail": _("This reference is already recorded with other values."),
+                "recorded": _recorded(repayment),
+            }
+            return Response(body, status=status.HTTP_409_CONFLICT)
         return Response(
             RepaymentSerializer(repayment).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
@@ -229,19 +291,23 @@ class QuoteSerializer(serializers.Serializer):
 
 
 class QuoteQuerySerializer(serializers.Serializer):
-    date = serializers.DateField(required=False)
+    date = serializers.DateField(required=False, help_text="YYYY-MM-DD; default today")
 
 
 class LoanQuoteView(APIView):
     """Arrears quote (欠款试算) of one loan on a date (default today): an estimate."""
 
     @extend_schema(
-        parameters=[OpenApiParameter("date", OpenApiTypes.DATE, description="YYYY-MM-DD; default today")],
-        responses=QuoteSerializer,
+        parameters=[
+            QuoteQuerySerializer,
+            OpenApiParameter("loan_no", OpenApiTypes.STR, OpenApiParameter.PATH),
+        ],
+        responses={200: QuoteSerializer} | error_responses(404),
     )
     def get(self, request, loan_no):
-        query = QuoteQuerySerializer(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        query = query_params(QuoteQuerySerializer, request)
+        if "\x00" in loan_no:  # no loan number holds a NUL, and PostgreSQL cannot compare one
+            raise Http404
         loan = get_object_or_404(loans_visible_to(request.user).prefetch_related("schedule"), loan_no=loan_no)
-        quote = loan_quote(loan=loan, on=query.validated_data.get("date") or timezone.localdate())
+        quote = loan_quote(loan=loan, on=query.get("date") or timezone.localdate())
         return Response(QuoteSerializer(quote, context={"loan_no": loan.loan_no}).data)

@@ -1,11 +1,10 @@
 """GET /api/v1/required-actions/?officer=&status=&due_before= — scoped like the pages."""
 
-import datetime as dt
-
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
 
-from core.text import optional_int
+from core.api import StrictPageNumberPagination, error_responses, query_params
+from loans.api import MAX_ID
 from post_loan.models import ActionStatus, RequiredAction
 from post_loan.selectors import actions_visible_to
 
@@ -13,7 +12,7 @@ from post_loan.selectors import actions_visible_to
 class RequiredActionSerializer(serializers.ModelSerializer):
     template_code = serializers.CharField(source="template.code")
     template_name = serializers.CharField(source="template.name")
-    loan_no = serializers.CharField(source="loan.loan_no", default=None)
+    loan_no = serializers.CharField(source="loan.loan_no", default=None, allow_null=True)
     responsible = serializers.IntegerField(source="responsible_id")
     responsible_name = serializers.SerializerMethodField()
 
@@ -40,24 +39,32 @@ class RequiredActionSerializer(serializers.ModelSerializer):
         return profile.full_name if profile else action.responsible.get_username()
 
 
+class RequiredActionQuery(serializers.Serializer):
+    officer = serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text="the responsible officer's user id"
+    )
+    status = serializers.ChoiceField(choices=ActionStatus.choices, required=False)
+    due_before = serializers.DateField(required=False, help_text="due strictly before this day")
+
+
 class RequiredActionList(generics.ListAPIView):
     serializer_class = RequiredActionSerializer
+    pagination_class = StrictPageNumberPagination
+
+    @extend_schema(
+        parameters=[RequiredActionQuery],
+        responses={200: RequiredActionSerializer(many=True)} | error_responses(404),
+    )
+    def get(self, request, *args, **kwargs):
+        self.query = query_params(RequiredActionQuery, request)
+        return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
         actions = actions_visible_to(self.request.user).order_by("due_on", "id")
-        params = self.request.query_params
-        if officer := params.get("officer"):
-            if (officer_id := optional_int(officer)) is None:
-                raise ValidationError({"officer": "officer is a user id"})
-            actions = actions.filter(responsible_id=officer_id)
-        if status := params.get("status"):
-            if status not in ActionStatus.values:
-                raise ValidationError({"status": f"one of {', '.join(ActionStatus.values)}"})
-            actions = actions.filter(status=status)
-        if due_before := params.get("due_before"):
-            try:
-                day = dt.date.fromisoformat(due_before)
-            except ValueError as exc:
-                raise ValidationError({"due_before": "a date like 2026-11-30"}) from exc
-            actions = actions.filter(due_on__lt=day)
+        if "officer" in self.query:
+            actions = actions.filter(responsible_id=self.query["officer"])
+        if "status" in self.query:
+            actions = actions.filter(status=self.query["status"])
+        if "due_before" in self.query:
+            actions = actions.filter(due_on__lt=self.query["due_before"])
         return actions

@@ -35,12 +35,20 @@ def test_summary_for_a_past_month_end(frozen_today, client_for, branch_head, bra
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(
-    ("as_of", "status", "text"), [("2026-02-30", 400, "不是日期"), ("2027-01-01", 400, "将来")]
-)
-def test_summary_bad_dates_answer_400(frozen_today, client_for, branch_head, as_of, status, text):
-    response = client_for(branch_head).get(URL, {"as_of": as_of})
-    assert response.status_code == status and text in response.json()["detail"]
+def test_summary_a_malformed_date_answers_400(frozen_today, client_for, branch_head):
+    response = client_for(branch_head).get(URL, {"as_of": "2026-02-30"})
+    assert response.status_code == 400 and "as_of" in response.json()
+
+
+@pytest.mark.django_db
+def test_summary_a_future_date_has_no_figures_and_answers_404(frozen_today, client_for, branch_head):
+    response = client_for(branch_head).get(URL, {"as_of": "2027-01-01"})
+    assert response.status_code == 404 and "将来" in response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_summary_a_branch_code_with_a_nul_answers_400(frozen_today, client_for, branch_head):
+    assert client_for(branch_head).get(URL, {"branch": "01\x00"}).status_code == 400
 
 
 @pytest.mark.django_db

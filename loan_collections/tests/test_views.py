@@ -250,7 +250,7 @@ def test_contact_attempts_api_validates_like_the_form(officer, case):
         refused = client.post(reverse("api-contact-attempts"), payload, format="json")
         payload["contacted_at"] = "2026-11-18T10:30:00+08:00"
         created = client.post(reverse("api-contact-attempts"), payload, format="json")
-    assert refused.status_code == 400 and "contacted_at" in refused.json()
+    assert refused.status_code == 409 and "contacted_at" in refused.json()
     assert created.status_code == 201 and ContactAttempt.objects.count() == 1
 
 

@@ -132,16 +132,14 @@ def test_posting_the_same_reference_twice_records_one_payment(officer, branch):
         ({"principal": "-1"}, "principal"),
         ({"interest": "-1"}, "interest"),
         ({"principal": "abc"}, "principal"),
-        ({"principal": "80000.01"}, "principal"),
+        ({"principal": "1.234"}, "principal"),
         ({"paid_on": "2026-13-01"}, "paid_on"),
-        ({"paid_on": "2025-01-01"}, "paid_on"),
-        ({"paid_on": "2026-12-01"}, "paid_on"),
-        ({"principal": "0", "interest": "0"}, "non_field_errors"),
         ({"reference": ""}, "reference"),
+        ({"reference": "   "}, "reference"),
     ],
 )
 @time_machine.travel(dt.datetime(2026, 11, 20, 4, tzinfo=dt.UTC))
-def test_bad_repayments_get_a_clear_400_and_change_nothing(officer, branch, changes, field):
+def test_malformed_repayments_get_a_clear_400_and_change_nothing(officer, branch, changes, field):
     loan = loan_of(officer, branch)
     payload = {
         "loan_no": loan.loan_no,
@@ -155,6 +153,86 @@ def test_bad_repayments_get_a_clear_400_and_change_nothing(officer, branch, chan
     assert field in response.json()
     assert not Repayment.objects.exists()
     assert Loan.objects.get(pk=loan.pk).balance == Decimal("80000.00")
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"principal": "80000.01"}, "principal"),
+        ({"paid_on": "2025-01-01"}, "paid_on"),
+        ({"paid_on": "2026-12-01"}, "paid_on"),
+        ({"principal": "0", "interest": "0"}, "non_field_errors"),
+    ],
+)
+@time_machine.travel(dt.datetime(2026, 11, 20, 4, tzinfo=dt.UTC))
+def test_repayments_the_ledger_refuses_answer_409_and_change_nothing(officer, branch, changes, field):
+    loan = loan_of(officer, branch)
+    payload = {
+        "loan_no": loan.loan_no,
+        "paid_on": "2026-11-15",
+        "principal": "100",
+        "interest": "1",
+        "reference": "CORE-1",
+    } | changes
+    response = api_for(officer).post("/api/v1/repayments/", payload, format="json")
+    assert response.status_code == 409
+    assert field in response.json()
+    assert not Repayment.objects.exists()
+    assert Loan.objects.get(pk=loan.pk).balance == Decimal("80000.00")
+
+
+@time_machine.travel(dt.datetime(2026, 11, 20, 4, tzinfo=dt.UTC))
+def test_the_same_reference_with_another_amount_answers_409_naming_the_recorded_values(officer, branch):
+    loan = loan_of(officer, branch)
+    payload = {
+        "loan_no": loan.loan_no,
+        "paid_on": "2026-11-15",
+        "principal": "1000.00",
+        "interest": "20.00",
+        "reference": "CORE-43",
+    }
+    client = api_for(officer)
+    assert client.post("/api/v1/repayments/", payload, format="json").status_code == 201
+    second = client.post("/api/v1/repayments/", payload | {"principal": "900.00"}, format="json")
+    assert second.status_code == 409
+    assert second.json()["recorded"] == {
+        "loan_no": loan.loan_no,
+        "paid_on": "2026-11-15",
+        "principal": "1000.00",
+        "interest": "20.00",
+    }
+    assert Repayment.objects.count() == 1
+    assert Loan.objects.get(pk=loan.pk).balance == Decimal("79000.00")
+
+
+def test_a_json_array_body_answers_400(officer):
+    response = api_for(officer).post("/api/v1/repayments/", [1, 2], format="json")
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "reveal=yes",
+        "reveal=2",
+        "reveal=1&reveal=1",
+        "class=9",
+        "product=boat",
+        "officer=",
+        "page=0",
+        "page=x",
+    ],
+)
+def test_loan_list_refuses_parameters_the_schema_does_not_allow(officer, query):
+    assert api_for(officer).get(f"/api/v1/loans/?{query}").status_code == 400
+
+
+def test_a_page_past_the_end_answers_404(officer):
+    assert api_for(officer).get("/api/v1/loans/?page=2").status_code == 404
+
+
+def test_a_loan_number_with_a_nul_answers_404(officer):
+    assert api_for(officer).get("/api/v1/loans/A%00B/").status_code == 404
 
 
 def test_unknown_loan_number_answers_404(officer):
@@ -207,3 +285,15 @@ def test_quote_api_answers_404_for_another_officers_loan(officer, other_officer,
 def test_openapi_schema_documents_the_quote(officer):
     body = api_for(officer).get("/api/schema/").content.decode()
     assert "/api/v1/loans/{loan_no}/quote/" in body and "to_settle" in body
+
+
+def test_openapi_schema_documents_the_error_answers_and_the_reveal_enum(officer):
+    schema = api_for(officer).get("/api/schema/?format=json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            assert {"400", "401", "403"} <= set(operation["responses"]), (method, path)
+    repayments = schema["paths"]["/api/v1/repayments/"]["post"]["responses"]
+    assert {"200", "201", "404", "409"} <= set(repayments)
+    parameters = {p["name"]: p for p in schema["paths"]["/api/v1/loans/"]["get"]["parameters"]}
+    assert parameters["reveal"]["schema"]["enum"] == [0, 1]
+    assert parameters["page"]["schema"]["minimum"] == 1
