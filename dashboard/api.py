@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import Branch
+from core.db_routers import reads_from_replica
 from dashboard.selectors import as_of_parse, dashboard_scope, summary
 from dashboard.serializers import SummarySerializer
 
@@ -33,6 +34,7 @@ class SummaryView(APIView):
         ],
         responses={200: SummarySerializer, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
     )
+    @reads_from_replica()
     def get(self, request):
         try:
             as_of = as_of_parse(request.query_params.get("as_of"))
