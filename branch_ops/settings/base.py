@@ -214,6 +214,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # The exchange bindings (which queue a routing key goes to); kombu creates this one.
+        # Unset, it would be ./control in whatever folder the process started in.
+        "control_folder": str(BROKER_DIR / "control"),
     }
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "") or None
 CELERY_TIMEZONE = TIME_ZONE
