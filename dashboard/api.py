@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from accounts.models import Branch
 from core.api import error_responses, query_params
+from core.db_routers import reads_from_replica
 from dashboard.selectors import as_of_parse, dashboard_scope, summary
 from dashboard.serializers import SummarySerializer
 from loans.api import NAME_PATTERN
@@ -38,6 +39,7 @@ class SummaryView(APIView):
         # 404: no figures (a day in the future or before the records) or a branch not yours.
         responses={200: SummarySerializer} | error_responses(404),
     )
+    @reads_from_replica()
     def get(self, request):
         query = query_params(SummaryQuery, request)
         try:

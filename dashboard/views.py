@@ -15,6 +15,7 @@ from accounts.access import (
     visible_branch_ids,
     visible_branches,
 )
+from core.db_routers import reads_from_replica
 from core.forms import submit_form
 from dashboard.forms import ReportGenerateForm, SnapshotBuildForm, SnapshotImportForm
 from dashboard.models import MonthlyReport, PortfolioSnapshot
@@ -33,6 +34,7 @@ def _service_refusal(form) -> str | None:
     return refusals[0] if refusals else None
 
 
+@reads_from_replica()
 def dashboard(request):
     """The branch head's page (an officer's own portfolio; a city user's branches)."""
     raw_date = request.GET.get("as_of", "")

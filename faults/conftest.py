@@ -14,7 +14,10 @@ from pathlib import Path
 
 import pytest
 import redis as redis_py
+from django.conf import settings as django_settings
 from django.db import connection
+
+from branch_ops.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parent.parent
 CELERY = ROOT / ".venv" / "bin" / "celery"
@@ -73,7 +76,7 @@ class PrivateRedis:
             self.process.wait(timeout=10)
         self.process = None
 
-    def queue_length(self, queue: str = "celery") -> int:
+    def queue_length(self, queue: str = "default") -> int:
         return redis_py.Redis(port=self.port).llen(queue)
 
 
@@ -142,8 +145,12 @@ class Processes:
         self.started.append(process)
         return process
 
-    def worker(self, broker_url: str, name: str = "w1", **extra) -> subprocess.Popen:
-        args = ["worker", "--pool", "solo", "-n", f"{name}@%h", "--loglevel", "INFO"]
+    def worker(
+        self, broker_url: str, name: str = "w1", queues: str | None = None, **extra
+    ) -> subprocess.Popen:
+        """A worker on ``queues`` (comma-separated; default every queue, as `make run` starts)."""
+        queues = queues or ",".join(django_settings.TASK_QUEUE_NAMES)
+        args = ["worker", "--pool", "solo", "-n", f"{name}@%h", "--loglevel", "INFO", "-Q", queues]
         args += ["--without-mingle", "--without-gossip", "--without-heartbeat"]
         return self._start(args, name, self.env(broker_url, **extra))
 
@@ -183,11 +190,8 @@ def processes(tmp_path):
 
 
 def send_task(broker_url: str, name: str, *args):
-    """Enqueue a task by name on a given broker, as beat or a web process would."""
-    from celery import Celery
-
-    client = Celery("faults-client")
-    client.conf.task_serializer = "json"
+    """Enqueue a task by name on a given broker, as beat or a web process would: through the
+    project's Celery app, so the task routes (CELERY_TASK_ROUTES) pick its queue."""
     # The URL is passed to the connection: CELERY_BROKER_URL in the environment would win otherwise.
-    with client.connection_for_write(broker_url) as conn:
-        client.send_task(name, args=list(args), connection=conn)
+    with celery_app.connection_for_write(broker_url) as conn:
+        celery_app.send_task(name, args=list(args), connection=conn)

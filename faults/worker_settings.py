@@ -20,3 +20,8 @@ if _BEAT_DAY:
             "args": [_BEAT_DAY],
         }
     }
+
+if env.str("FAULTS_LINGER_DIR", default=""):
+    # After the ledger changes, a handler that takes FAULTS_LINGER_SECONDS, like the
+    # after-import work of a province's million-row file (faults/linger.py).
+    LEDGER_CHANGE_HANDLERS = [*LEDGER_CHANGE_HANDLERS, "faults.linger.linger_on_ledger_changed"]  # noqa: F405

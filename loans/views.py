@@ -15,6 +15,7 @@ from accounts.access import (
     visible_branch_ids,
     visible_branches,
 )
+from core.db_routers import reads_from_replica
 from core.forms import submit_form
 from loans import exports
 from loans.domain import is_non_performing
@@ -143,6 +144,7 @@ def loan_list(request):
     )
 
 
+@reads_from_replica()
 def loan_export(request):
     _form, loans, _sort = _filtered_loans(request)
     reveal = request.GET.get("reveal") == "1" and may_reveal_portfolio(request.user)

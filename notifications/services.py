@@ -15,6 +15,7 @@ the same kind, date and recipient) and, on commit, enqueues ``notifications.task
 import datetime as dt
 import logging
 import smtplib
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -83,6 +84,17 @@ def email_enqueue_many(*, email_ids: list[int]) -> None:
         enqueue_on_commit("notifications.tasks.send_email", email_id)
 
 
+def email_message_id(*, email_id: int) -> str:
+    """The Message-ID of an email row: the same every time the row is sent.
+
+    A worker that dies after the SMTP server accepted the message but before the row's
+    "sent" status is committed leaves the row queued, and it is sent again. Both copies then
+    carry this one Message-ID, so the receiving mail server and mail clients can drop the
+    second (README "Worker layout")."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<branch-ops.email.{email_id}@{domain}>"
+
+
 def email_send(*, email_id: int) -> OutgoingEmail | None:
     """Send one queued email. Claims the row with SELECT ... FOR UPDATE SKIP LOCKED so two
     workers never send it twice; a row already sent or failed for good is left alone.
@@ -102,7 +114,10 @@ def email_send(*, email_id: int) -> OutgoingEmail | None:
             body=email.body_text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[email.to_address],
-            headers={"X-Branch-Ops-Key": f"{email.kind}/{email.key_date}/{email.recipient_id}"},
+            headers={
+                "Message-ID": email_message_id(email_id=email.pk),
+                "X-Branch-Ops-Key": f"{email.kind}/{email.key_date}/{email.recipient_id}",
+            },
         )
         if email.body_html:
             message.attach_alternative(email.body_html, "text/html")

@@ -52,6 +52,9 @@ def main() -> int:
             "INFO",
             "--concurrency",
             "2",
+            # One machine: one worker on every queue (a province runs one per kind, README).
+            "-Q",
+            "default,email,imports,reports",
         ],
         "beat": [
             str(BIN / "celery"),

@@ -11,6 +11,8 @@ from pathlib import Path
 import environ
 from celery.schedules import crontab
 
+from .queues import REDIS_VISIBILITY_TIMEOUT
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 # Everything the local run writes (embedded PostgreSQL data, mail, broker queue, uploads)
 # lives under var/, which git ignores.
@@ -108,6 +110,17 @@ DATABASES = {
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Optional read replica: only the code paths wrapped in core.db_routers.reads_from_replica()
+# (the dashboard page, the summary API, the exports, the monthly report job) read from it;
+# every write, and every read inside a transaction, goes to "default" (docs/scaling.md says
+# how stale those pages may be). In tests it mirrors "default".
+DATABASE_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(DATABASE_REPLICA_URL)
+    DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["core.db_routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache: Redis when REDIS_URL is set ------------------------------------------------
@@ -201,9 +214,10 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "data_folder_out": str(BROKER_DIR / "queue"),
         "processed_folder": str(BROKER_DIR / "processed"),
         "store_processed": False,
+        # The exchange bindings (which queue a routing key goes to); kombu creates this one.
+        # Unset, it would be ./control in whatever folder the process started in.
+        "control_folder": str(BROKER_DIR / "control"),
     }
-else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL or "") or None
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
@@ -213,8 +227,15 @@ CELERY_ACCEPT_CONTENT = ["json"]
 # every task is idempotent, so running it again is safe.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# A worker takes one task at a time per process, so a long task never sits on short ones it
+# prefetched (README "Worker layout").
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-CELERY_TASK_TIME_LIMIT = 60 * 60
+
+if not CELERY_BROKER_URL.startswith("filesystem://"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": REDIS_VISIBILITY_TIMEOUT}
+# Queues, routes, time limits (branch_ops/settings/queues.py).
+from .queues import *  # noqa: E402, F403
+
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Every periodic job, in words and in crontab (Asia/Shanghai).

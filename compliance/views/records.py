@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.access import OVERSIGHT_ROLES, profile_of, role_required
 from accounts.selectors import staff_visible_to
 from compliance import exports, selectors
+from core.db_routers import reads_from_replica
 from core.text import optional_int
 
 
@@ -34,6 +35,7 @@ def staff_record(request, user_id):
     return render(request, "compliance/staff_record.html", {"record": record})
 
 
+@reads_from_replica()
 def staff_record_export(request, user_id):
     record = _record(request, user_id)
     profile = record["profile"]
@@ -43,6 +45,7 @@ def staff_record_export(request, user_id):
 
 
 @role_required(*OVERSIGHT_ROLES)
+@reads_from_replica()
 def branch_overview(request):
     today = timezone.localdate()
     start, end = selectors.year_span(today)
@@ -72,6 +75,7 @@ def _month(request) -> tuple[int, int]:
 
 
 @role_required(*OVERSIGHT_ROLES)
+@reads_from_replica()
 def monthly_report(request):
     year, month = _month(request)
     report = selectors.monthly_report(user=request.user, year=year, month=month)

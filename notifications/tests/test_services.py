@@ -48,6 +48,22 @@ def test_a_sent_email_is_never_sent_again():
 
 
 @pytest.mark.django_db
+def test_an_email_sent_again_after_a_crash_carries_the_same_message_id_for_the_receiver_to_drop(settings):
+    settings.DEFAULT_FROM_EMAIL = "贷后管理系统 <branch-ops@hengdong.bank.example>"
+    email, _ = _queue(UserFactory())
+    other, _ = _queue(UserFactory())
+    email_send(email_id=email.pk)
+    # A worker killed after the SMTP server accepted the message, before "sent" was committed:
+    # the row is still queued, and the retry sends it again.
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=EmailStatus.QUEUED, sent_at=None)
+    email_send(email_id=email.pk)
+    email_send(email_id=other.pk)
+    ids = [message.message()["Message-ID"] for message in mail.outbox]
+    assert ids[0] == ids[1] == f"<branch-ops.email.{email.pk}@hengdong.bank.example>"
+    assert ids[2] == f"<branch-ops.email.{other.pk}@hengdong.bank.example>"
+
+
+@pytest.mark.django_db
 def test_smtp_failure_is_recorded_and_raised_for_retry(settings, monkeypatch):
     email, _ = _queue(UserFactory())
 
