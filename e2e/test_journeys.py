@@ -110,7 +110,7 @@ def test_officer_completes_an_action_with_evidence_is_refused_a_call_on_a_lunar_
         page.fill("#id_notes", "借款人承诺月底前还清逾期。")
         page.locator("form.js-contact-form button.btn-primary").click()
         page.wait_for_url(f"**/collections/cases/{case.pk}/")
-        assert "2026-12-20" in page.locator("table").nth(1).inner_text()
+        assert "2026-12-20" in page.locator("[data-testid=contacts]").inner_text()
     promise = PromiseToPay.objects.get()
     assert (promise.amount, promise.due_on) == (Decimal("2900.00"), dt.date(2026, 12, 20))
 

@@ -79,7 +79,7 @@ def test_the_day_20_worklist_lists_the_interest_settled_that_day_on_corporate_lo
     worklist = OutgoingEmail.objects.get(kind="collection_worklist", recipient=officer)
     # 20 October → 20 November, 31 days: 1,000,000 × 4.35 % × 31 / 360 = 3,745.83 (结息日).
     assert f"2026-11-20 {loan.borrower.name}" in worklist.body_text
-    assert f"{loan.loan_no} (结息) 3745.83" in worklist.body_text
+    assert f"{loan.loan_no} (结息) 3,745.83" in worklist.body_text
     assert "(结息)" in worklist.body_html
 
 
