@@ -8,6 +8,7 @@ changes nothing: actions are unique per loan, template and due date, and only pa
 pending actions are touched, once."""
 
 import datetime as dt
+from collections import Counter
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -32,19 +33,23 @@ LATE_WINDOW_DAYS = 10
 LATE_IN_BRANCH = 8
 
 
-def _left_late(actions, *, today: dt.date) -> set[int]:
+def _left_late(actions, *, already_late, today: dt.date) -> set[int]:
     """The ids of the few past-due actions the demo leaves undone: the officers in name
-    order, each their most recent ones first, so officer1 always has one to show."""
-    per_officer: dict[int, list[int]] = {}
+    order, each their most recent ones first, so officer1 always has one to show. Actions
+    already late (an earlier run, or ones raised since by the screening demo) count first."""
+    per_officer = Counter(action.responsible_id for action in already_late)
+    room = LATE_IN_BRANCH - len(already_late)
     recent = [action for action in actions if action.due_on >= today - dt.timedelta(days=LATE_WINDOW_DAYS)]
+    chosen: list[int] = []
     for action in sorted(
         recent, key=lambda action: (action.responsible.username, -action.due_on.toordinal())
     ):
-        chosen = per_officer.setdefault(action.responsible_id, [])
-        if len(chosen) < LATE_PER_OFFICER:
+        if len(chosen) >= room:
+            break
+        if per_officer[action.responsible_id] < LATE_PER_OFFICER:
+            per_officer[action.responsible_id] += 1
             chosen.append(action.pk)
-    ids = [pk for chosen in per_officer.values() for pk in chosen]
-    return set(ids[:LATE_IN_BRANCH])
+    return set(chosen)
 
 
 def seed(*, stdout=None) -> None:
@@ -63,7 +68,8 @@ def seed(*, stdout=None) -> None:
         .select_related("template", "loan", "responsible")
         .order_by("id")
     )
-    left_late = _left_late(past_due, today=today)
+    already_late = list(RequiredAction.objects.filter(status=ActionStatus.LATE).only("responsible_id"))
+    left_late = _left_late(past_due, already_late=already_late, today=today)
     done = 0
     for action in past_due:
         # Every past action was done but a few recent ones: most on time, every fourth a few days late.
