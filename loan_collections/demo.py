@@ -6,6 +6,7 @@ nothing again once the demo contacts exist."""
 import datetime as dt
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils import timezone
 
 from core.demo_output import say
@@ -19,10 +20,12 @@ DEMO_REFERENCE = "DEMO-COLLECTIONS-{}"
 
 
 def _allowed_moments(case, today, count):
-    """``count`` allowed call times in the last 30 days, oldest first, two per week at most."""
+    """``count`` allowed call times in the last 30 days, oldest first, two per week at most;
+    never before the case was opened nor before any of the borrower's loans was disbursed."""
     rules = rules_for_branch(case.branch_id)
     moments, per_week = [], {}
-    day = today - dt.timedelta(days=30)
+    disbursed = case.borrower.loans.aggregate(latest=Max("disbursed_on"))["latest"] or case.opened_on
+    day = max(today - dt.timedelta(days=30), case.opened_on, disbursed)
     while day < today and len(moments) < count:
         moment = dt.datetime.combine(day, dt.time(10, 30), tzinfo=SHANGHAI)
         week = day.isocalendar()[:2]

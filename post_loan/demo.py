@@ -1,10 +1,14 @@
 """Demo required actions for the demo ledger: the default templates, and for the existing
-loans a realistic spread of done (most on time, a few late, some accepted, one or two
-returned), pending and late actions with their penalties. Runs after the ledger demo; with no
-loans it only seeds the templates. Running it again changes nothing: actions are unique per
-loan, template and due date, and only past-due pending actions are touched, once."""
+loans a realistic spread of done (most on time, a few done a few days late, some accepted,
+one or two returned), pending, and a handful of late actions with their penalties. The demo
+branch is a model branch (ten years without a non-performing loan): an officer has at most
+two late actions, all from the last days, so the head reviews a few penalties, not hundreds.
+Runs after the ledger demo; with no loans it only seeds the templates. Running it again
+changes nothing: actions are unique per loan, template and due date, and only past-due
+pending actions are touched, once."""
 
 import datetime as dt
+from collections import Counter
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -22,6 +26,30 @@ from post_loan.services import (
 )
 
 HISTORY_DAYS = 120
+# Left undone (late, with a penalty): per officer at most LATE_PER_OFFICER, due in the last
+# LATE_WINDOW_DAYS, and at most LATE_IN_BRANCH in all; every other past action was done.
+LATE_PER_OFFICER = 2
+LATE_WINDOW_DAYS = 10
+LATE_IN_BRANCH = 8
+
+
+def _left_late(actions, *, already_late, today: dt.date) -> set[int]:
+    """The ids of the few past-due actions the demo leaves undone: the officers in name
+    order, each their most recent ones first, so officer1 always has one to show. Actions
+    already late (an earlier run, or ones raised since by the screening demo) count first."""
+    per_officer = Counter(action.responsible_id for action in already_late)
+    room = LATE_IN_BRANCH - len(already_late)
+    recent = [action for action in actions if action.due_on >= today - dt.timedelta(days=LATE_WINDOW_DAYS)]
+    chosen: list[int] = []
+    for action in sorted(
+        recent, key=lambda action: (action.responsible.username, -action.due_on.toordinal())
+    ):
+        if len(chosen) >= room:
+            break
+        if per_officer[action.responsible_id] < LATE_PER_OFFICER:
+            per_officer[action.responsible_id] += 1
+            chosen.append(action.pk)
+    return set(chosen)
 
 
 def seed(*, stdout=None) -> None:
@@ -35,15 +63,17 @@ def seed(*, stdout=None) -> None:
         profile.branch_id: profile.user
         for profile in StaffProfile.objects.filter(role=Role.BRANCH_HEAD).select_related("user")
     }
-    past_due = (
+    past_due = list(
         RequiredAction.objects.filter(status=ActionStatus.PENDING, due_on__lt=today, loan__isnull=False)
         .select_related("template", "loan", "responsible")
         .order_by("id")
     )
+    already_late = list(RequiredAction.objects.filter(status=ActionStatus.LATE).only("responsible_id"))
+    left_late = _left_late(past_due, already_late=already_late, today=today)
     done = 0
     for action in past_due:
-        # Eight in ten past actions were done: most on time, every fourth a few days late.
-        if action.pk % 10 >= 8:
+        # Every past action was done but a few recent ones: most on time, every fourth a few days late.
+        if action.pk in left_late:
             continue
         late_by = 3 if action.pk % 4 == 0 else -(action.pk % 3)
         completed_on = min(today, max(action.loan.disbursed_on, action.due_on + dt.timedelta(days=late_by)))

@@ -18,7 +18,17 @@ class MultipleFileInput(forms.ClearableFileInput):
 
 class MultipleFileField(forms.FileField):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
+        # On a phone the picker offers the back camera first (上门、现场检查 photos); documents
+        # can still be chosen from the files.
+        kwargs.setdefault(
+            "widget",
+            MultipleFileInput(
+                attrs={
+                    "accept": "image/*,.heic,.heif,.pdf,.doc,.docx,.xls,.xlsx,.txt",
+                    "capture": "environment",
+                }
+            ),
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -53,7 +63,7 @@ class CompletionForm(forms.Form):
     files = MultipleFileField(
         label=_("Evidence files"),
         required=False,
-        help_text=_("PDF, images, Word or Excel; at most %(mb)s MB each.")
+        help_text=_("Photos (JPEG, PNG, HEIC), PDF, Word or Excel; at most %(mb)s MB each.")
         % {"mb": settings.MAX_UPLOAD_SIZE // (1024 * 1024)},
     )
 

@@ -20,9 +20,9 @@ from post_loan.models import (
 )
 from post_loan.services.heads import is_head_for
 
-# Evidence files: scans, photos and office documents.
+# Evidence files: scans, photos (HEIC/HEIF is what an iPhone's camera saves) and office documents.
 EVIDENCE_EXTENSIONS = frozenset(
-    {".pdf", ".jpg", ".jpeg", ".png", ".gif", ".doc", ".docx", ".xls", ".xlsx", ".txt"}
+    {".pdf", ".jpg", ".jpeg", ".png", ".heic", ".heif", ".gif", ".doc", ".docx", ".xls", ".xlsx", ".txt"}
 )
 
 

@@ -110,6 +110,18 @@ def test_evidence_of_a_forbidden_type_or_too_large_is_refused(officer, action_of
     assert action.status == ActionStatus.PENDING and not ActionEvidence.objects.exists()
 
 
+def test_a_photo_from_an_iphone_camera_heic_is_accepted_as_evidence(officer, action_of):
+    action = action_of(officer)
+    required_action_complete(
+        action=action,
+        user=officer,
+        completed_on=TODAY,
+        findings="上门核实，经营正常",
+        files=[SimpleUploadedFile("IMG_0042.HEIC", b"\0\0\0\x18ftypheic", content_type="image/heic")],
+    )
+    assert action.evidence.get().original_name == "IMG_0042.HEIC"
+
+
 def test_a_due_date_before_the_loan_existed_is_refused(officer, loan_of):
     loan = loan_of(officer, disbursed_on=dt.date(2026, 6, 1))
     with pytest.raises(ValidationError, match="before the loan was disbursed"):
