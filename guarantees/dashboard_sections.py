@@ -42,7 +42,7 @@ def report_tables(scope: DashboardScope) -> list[ReportTable]:
     return [
         ReportTable(
             title=_("Guarantee circles"),
-            headers=[_("Kind"), _("Members"), _("Balance (10,000 yuan)"), _("Overdue members")],
+            headers=[_("Kind"), _("Members"), _("Loan balance (10k yuan)"), _("Overdue members")],
             rows=rows,
         )
     ]

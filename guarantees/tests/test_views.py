@@ -17,7 +17,7 @@ def test_borrower_page_shows_its_mutual_guarantee_with_overdue_flag(client, offi
     client.force_login(officer)
     page = client.get(reverse("borrower-detail", args=[a.pk])).content.decode()
     assert 'data-testid="guarantee-circle"' in page
-    assert "乙公司" in page and "Mutual guarantee" in page and "Member overdue" in page
+    assert "乙公司" in page and "互保" in page and "成员逾期" in page
     assert a.id_number not in page  # masked for the officer by {% personal %}
 
 
