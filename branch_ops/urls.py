@@ -26,6 +26,8 @@ urlpatterns = [
     path("compliance/", include("compliance.urls")),
     path("actions/", include("post_loan.urls")),
     path("screening/", include("screening.urls")),
+    path("guarantees/", include("guarantees.urls")),
+    path("api/v1/", include("guarantees.api_urls")),
     path("api/v1/", include("post_loan.api_urls")),
     path("dashboard/", include("dashboard.urls")),
     path("api/v1/dashboard/", include("dashboard.api_urls")),

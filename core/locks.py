@@ -23,6 +23,9 @@ The namespaces (add a line here with any new one):
 ``post_loan.generation`` (key 0)
     Generating required actions (the daily job and the ledger-change hook). The second run
     finds the first one's actions and creates none twice.
+``guarantees.contagion`` (key 0)
+    The guarantee-circle contagion check (daily job and the head's "run now"). The second
+    run finds the first one's open flags and creates no second flag or action.
 ``dashboard.snapshots`` (key: branch id, taken in ascending order)
     Month-end snapshots and the snapshot CSV import, per branch. The second build of a date
     replaces the first one's rows instead of colliding with them.

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "post_loan",
     "loan_collections",
     "compliance",
+    "guarantees",
     "dashboard",
 ]
 
@@ -291,6 +292,12 @@ CELERY_BEAT_SCHEDULE = {
     "late-actions-weekly-digest": {
         "task": "post_loan.tasks.send_late_actions_weekly_digest",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
+    },
+    # Every day at 05:15, after the delinquency recompute (05:00) and before the required
+    # actions (05:30): flag every loan of a guarantee circle with an overdue member (担保圈).
+    "guarantee-contagion": {
+        "task": "guarantees.tasks.run_guarantee_contagion",
+        "schedule": crontab(hour=5, minute=15),
     },
     # Every day at 06:00: the fake-mortgage check (假按揭) over every property project.
     "fake-mortgage-check": {

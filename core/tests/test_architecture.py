@@ -19,7 +19,7 @@ LAYERS = (
     {"loans"},
     {"ledger_import", "compliance"},
     {"post_loan"},
-    {"screening", "loan_collections"},
+    {"screening", "loan_collections", "guarantees"},
     {"dashboard"},
     {"branch_ops"},
 )

@@ -15,6 +15,7 @@ DEMO_MODULES = (
     "compliance.demo",
     "post_loan.demo",
     "screening.demo",
+    "guarantees.demo",
     "dashboard.demo",
 )
 
