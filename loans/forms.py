@@ -76,7 +76,9 @@ class ClassificationDecideForm(forms.Form):
 class QuoteDateForm(forms.Form):
     """The date of the arrears quote (``?quote_date=``), today when absent or invalid."""
 
-    quote_date = forms.DateField(label=_("Quote date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    quote_date = forms.DateField(
+        label=_("Quote date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 def quote_date_form(params, *, today: dt.date) -> tuple[QuoteDateForm, dt.date]:
