@@ -66,6 +66,7 @@ MENU: tuple[NavItem | NavGroup, ...] = (
             NavItem(_("Rules and training"), "compliance-my-record", ONLY_OFFICERS),
             NavItem(_("Rules and training"), "compliance-branch", OVERSIGHT_ROLES),
             NavItem(_("Violations"), "compliance-violations"),
+            NavItem(_("Gifts and hospitality register"), "compliance-gifts"),
         ),
     ),
     NavGroup(

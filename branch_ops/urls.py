@@ -24,6 +24,7 @@ urlpatterns = [
     path("collections/", include("loan_collections.urls")),
     path("api/v1/", include("loan_collections.api_urls")),
     path("compliance/", include("compliance.urls")),
+    path("api/v1/", include("compliance.api_urls")),
     path("actions/", include("post_loan.urls")),
     path("screening/", include("screening.urls")),
     path("guarantees/", include("guarantees.urls")),

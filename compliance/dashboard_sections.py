@@ -14,6 +14,7 @@ from compliance.models import (
     Acknowledgement,
     Attendance,
     AttendanceStatus,
+    GiftDeclaration,
     Violation,
     ViolationStatus,
 )
@@ -69,8 +70,57 @@ def report_tables(scope: DashboardScope) -> list[ReportTable]:
         profiles = profiles.filter(user_id=scope.officer_id)
     figures = staff_figures(profiles=list(profiles.select_related("branch")), start=start, end=scope.as_of)
     return [
-        ReportTable(title=_("Compliance and training"), headers=figures_headers(), rows=figures_rows(figures))
+        ReportTable(
+            title=_("Compliance and training"), headers=figures_headers(), rows=figures_rows(figures)
+        ),
+        _gifts_table(scope, start),
     ]
+
+
+def _person(user) -> str:
+    if user is None:
+        return ""
+    profile = getattr(user, "profile", None)
+    return profile.full_name if profile else user.get_username()
+
+
+def _gifts_table(scope: DashboardScope, start: dt.date) -> ReportTable:
+    """Every gift and hospitality declared for the month, own borrowers and violations marked."""
+    gifts = (
+        GiftDeclaration.objects.filter(
+            _staff_filter(scope, "staff"), offered_on__gte=start, offered_on__lte=scope.as_of
+        )
+        .select_related("staff__profile", "borrower", "reviewed_by__profile")
+        .order_by("offered_on", "id")
+    )
+    return ReportTable(
+        title=_("Gifts and hospitality register"),
+        headers=[
+            _("Date offered"),
+            _("Declared by"),
+            _("What was offered"),
+            _("Offered by"),
+            _("Own borrower"),
+            _("Accepted or refused"),
+            _("Value (yuan)"),
+            _("Violation"),
+            _("Reviewed by"),
+        ],
+        rows=[
+            [
+                gift.offered_on,
+                gift.staff.profile.full_name,
+                gift.get_kind_display(),
+                gift.offered_by,
+                _("Yes") if gift.own_borrower else "",
+                gift.get_outcome_display(),
+                gift.value,
+                _("Yes") if gift.violation_id else "",
+                _person(gift.reviewed_by),
+            ]
+            for gift in gifts
+        ],
+    )
 
 
 DASHBOARD_SECTIONS = [

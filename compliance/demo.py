@@ -15,8 +15,11 @@ from compliance import services
 from compliance.models import (
     Acknowledgement,
     AttendanceStatus,
+    GiftDeclaration,
     KnowledgeTest,
     MeetingProblem,
+    OfferKind,
+    OfferOutcome,
     PenaltyKind,
     QuestionKind,
     Regulation,
@@ -28,6 +31,7 @@ from compliance.models import (
     ViolationSource,
 )
 from core.demo_output import say
+from loans.models import Borrower
 
 # (title, issuing level, category, version, effective date)
 REGULATIONS = [
@@ -288,6 +292,51 @@ def _seed_violations(users, today) -> None:
         )
 
 
+# (username, days ago, kind, outcome, value, offered by: a borrower of the officer or a name,
+# description): refusals, a declared meal, and an accepted gift over the limit.
+GIFTS = [
+    ("officer1", 20, OfferKind.MEAL, OfferOutcome.REFUSED, "300", None, "贷款发放后借款人邀请吃饭，已婉拒。"),
+    (
+        "officer2",
+        12,
+        OfferKind.GIFT,
+        OfferOutcome.REFUSED,
+        "500",
+        "保证人 刘建华",
+        "中秋送月饼礼盒，当场退回。",
+    ),
+    ("officer3", 8, OfferKind.GIFT, OfferOutcome.ACCEPTED, "800", None, "春节收受烟酒一份，事后报告。"),
+    ("head", 5, OfferKind.INVITATION, OfferOutcome.REFUSED, "0", "镇商会 王总", "邀请参加企业年会，已谢绝。"),
+]
+
+
+def _seed_gifts(users, today) -> int:
+    created = 0
+    for username, days_ago, kind, outcome, value, name, description in GIFTS:
+        staff = users.get(username)
+        if staff is None or GiftDeclaration.objects.filter(staff=staff, description=description).exists():
+            continue
+        borrower = None if name else Borrower.objects.filter(officer=staff).order_by("id").first()
+        if borrower is None and not name:
+            name = "借款人家属"
+        services.gift_declare(
+            staff=staff,
+            kind=kind,
+            outcome=outcome,
+            value=Decimal(value),
+            offered_on=today - dt.timedelta(days=days_ago),
+            borrower=borrower,
+            offered_by_name=name or "",
+            description=description,
+        )
+        created += 1
+    head = users.get("head")
+    first = GiftDeclaration.objects.filter(staff=users.get("officer1"), reviewed_at__isnull=True).first()
+    if head and first:
+        services.gift_review(declaration=first, reviewed_by=head, note="拒绝得当，继续保持。")
+    return created
+
+
 def seed(*, stdout=None) -> None:
     branch = Branch.objects.filter(code=COUNTY_BRANCH[0]).first()
     if branch is None:
@@ -302,8 +351,10 @@ def seed(*, stdout=None) -> None:
     _seed_city_training(branch, staff_users, regulations, today)
     _seed_test(branch, staff_users, regulations)
     _seed_violations(users, today)
+    gifts = _seed_gifts(users, today)
     say(
         stdout,
         f"compliance: {len(regulations)} regulations, {meetings} morning meetings created, "
-        f"{MeetingProblem.objects.filter(branch=branch).count()} meeting problems",
+        f"{MeetingProblem.objects.filter(branch=branch).count()} meeting problems, "
+        f"{gifts} gift declarations created",
     )

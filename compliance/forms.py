@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.access import OVERSIGHT_ROLES
 from accounts.models import Branch, Role
 from compliance.models import (
     AttendanceStatus,
+    GiftDeclaration,
     KnowledgeTest,
     MeetingProblem,
     PenaltyKind,
@@ -275,3 +277,42 @@ class TakeTestForm(forms.Form):
                 continue
             result[int(name[1:])] = value if isinstance(value, list) else [value]
         return result
+
+
+class BorrowerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class GiftDeclarationForm(forms.ModelForm):
+    """What a member of staff declares: the borrower from those they see, or a name."""
+
+    class Meta:
+        model = GiftDeclaration
+        fields = [
+            "offered_on",
+            "kind",
+            "outcome",
+            "value",
+            "borrower",
+            "offered_by_name",
+            "description",
+        ]
+        widgets = {"offered_on": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"offered_by_name": _("A guarantor or someone else: leave the borrower empty.")}
+
+    def __init__(self, *args, borrowers=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["borrower"] = BorrowerChoiceField(
+            label=_("borrower"),
+            queryset=borrowers.order_by("name") if borrowers is not None else GiftDeclaration.objects.none(),
+            required=False,
+        )
+        self.fields["value"].min_value = 0
+        self.fields["value"].validators.append(MinValueValidator(0))
+
+
+class GiftReviewForm(forms.Form):
+    note = forms.CharField(
+        label=_("review note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -16,6 +16,7 @@ from compliance.models import (
     Attempt,
     Attendance,
     AttendanceStatus,
+    GiftDeclaration,
     KnowledgeTest,
     MeetingProblem,
     ProblemStatus,
@@ -37,6 +38,17 @@ def violations_visible_to(user) -> QuerySet[Violation]:
     """An officer sees their own violations; the branch head and compliance see the branch."""
     return scope_queryset(
         Violation.objects.select_related("staff__profile", "branch", "approved_by__profile", "regulation"),
+        user,
+        officer_field="staff",
+    )
+
+
+def gifts_visible_to(user) -> QuerySet[GiftDeclaration]:
+    """Staff see their own declarations; the branch head and compliance see the branch."""
+    return scope_queryset(
+        GiftDeclaration.objects.select_related(
+            "staff__profile", "branch", "borrower", "reviewed_by__profile", "violation"
+        ),
         user,
         officer_field="staff",
     )
@@ -299,6 +311,9 @@ def staff_record(*, profile: StaffProfile, year: int, as_of: dt.date) -> dict:
         "violations": Violation.objects.filter(staff=user, occurred_on__year=year).select_related(
             "approved_by__profile", "regulation"
         ),
+        "gifts": GiftDeclaration.objects.filter(staff=user, offered_on__year=year).select_related(
+            "borrower", "reviewed_by__profile", "violation"
+        ),
     }
 
 
@@ -313,9 +328,11 @@ def monthly_report(*, user, year: int, month: int, branch_ids=None) -> dict:
     ).order_by("held_on")
     violations = violations_visible_to(user).filter(occurred_on__gte=start, occurred_on__lte=end)
     problems = problems_visible_to(user).filter(meeting__held_on__gte=start, meeting__held_on__lte=end)
+    gifts = gifts_visible_to(user).filter(offered_on__gte=start, offered_on__lte=end)
     if branch_ids is not None:
         violations = violations.filter(branch_id__in=branch_ids)
         problems = problems.filter(branch_id__in=branch_ids)
+        gifts = gifts.filter(branch_id__in=branch_ids)
     return {
         "start": start,
         "end": end,
@@ -323,4 +340,5 @@ def monthly_report(*, user, year: int, month: int, branch_ids=None) -> dict:
         "figures": branch_figures(user=user, start=start, end=end, branch_ids=branch_ids),
         "violations": list(violations),
         "problems": list(problems.order_by("due_on")),
+        "gifts": list(gifts),
     }

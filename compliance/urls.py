@@ -1,6 +1,6 @@
 from django.urls import path
 
-from compliance.views import knowledge_tests, records, regulations, training, violations
+from compliance.views import gifts, knowledge_tests, records, regulations, training, violations
 
 urlpatterns = [
     path("", records.my_record, name="compliance-my-record"),
@@ -60,6 +60,9 @@ urlpatterns = [
         name="compliance-violation-withdraw",
     ),
     path("violations/<int:pk>/appeal/", violations.violation_appeal, name="compliance-violation-appeal"),
+    path("gifts/", gifts.gift_list, name="compliance-gifts"),
+    path("gifts/new/", gifts.gift_declare, name="compliance-gift-declare"),
+    path("gifts/<int:pk>/review/", gifts.gift_review, name="compliance-gift-review"),
     path("record/<int:user_id>/", records.staff_record, name="compliance-staff-record"),
     path(
         "record/<int:user_id>/export.xlsx", records.staff_record_export, name="compliance-staff-record-export"

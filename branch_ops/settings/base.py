@@ -340,6 +340,10 @@ LEDGER_CHANGE_HANDLERS: list[str] = [
 # the top of the 30 %–50 % range of 银发〔2003〕251号 (loans.quotes, the arrears quote).
 PENALTY_RATE_PREMIUM = env.str("PENALTY_RATE_PREMIUM", default="0.5")
 
+# An accepted gift or hospitality worth more than this many yuan opens a violation for the
+# branch head's decision (compliance, the gifts-and-hospitality register, 礼品与宴请登记).
+GIFT_ACCEPTED_LIMIT = env.str("GIFT_ACCEPTED_LIMIT", default="200")
+
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

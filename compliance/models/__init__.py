@@ -1,6 +1,7 @@
 """The compliance app's models, one module per subdomain; all are imported here so Django
 registers them and other apps keep importing them from ``compliance.models``."""
 
+from compliance.models.gifts import GiftDeclaration, OfferKind, OfferOutcome
 from compliance.models.knowledge_tests import (
     Attempt,
     AttemptAnswer,
@@ -34,8 +35,11 @@ __all__ = [
     "Attendance",
     "AttendanceStatus",
     "Choice",
+    "GiftDeclaration",
     "KnowledgeTest",
     "MeetingProblem",
+    "OfferKind",
+    "OfferOutcome",
     "PenaltyKind",
     "ProblemStatus",
     "Question",

@@ -12,6 +12,7 @@ class ViolationSource(models.TextChoices):
     MISSED_ACTION = "missed_action", _("Missed required action")
     OFFICER_CAUSED_OVERDUE = "officer_overdue", _("Overdue loan caused by the officer")
     AUDIT_FINDING = "audit", _("Audit finding")
+    GIFT_ACCEPTED = "gift", _("Gift accepted over the limit")
     OTHER = "other", _("Other")
 
 

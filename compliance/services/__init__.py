@@ -1,6 +1,7 @@
 """Writes for the compliance app, one module per subdomain; the public names are re-exported
 here so other apps, commands and tasks keep importing them from ``compliance.services``."""
 
+from compliance.services.gifts import gift_accepted_limit, gift_declare, gift_review, gift_violation_open
 from compliance.services.knowledge_tests import (
     ANSWERED_TWICE,
     attempt_answer,
@@ -60,6 +61,10 @@ __all__ = [
     "attendance_record_many",
     "branch_staff",
     "compliance_reminders_send",
+    "gift_accepted_limit",
+    "gift_declare",
+    "gift_review",
+    "gift_violation_open",
     "knowledge_test_create",
     "meeting_minutes_save",
     "meeting_problem_raise",

@@ -1,5 +1,13 @@
 from compliance import demo
-from compliance.models import Attempt, KnowledgeTest, Regulation, TrainingKind, TrainingSession, Violation
+from compliance.models import (
+    Attempt,
+    GiftDeclaration,
+    KnowledgeTest,
+    Regulation,
+    TrainingKind,
+    TrainingSession,
+    Violation,
+)
 
 
 def test_demo_seed_is_complete_and_idempotent(db):
@@ -12,6 +20,7 @@ def test_demo_seed_is_complete_and_idempotent(db):
         TrainingSession.objects.count(),
         Attempt.objects.count(),
         Violation.objects.count(),
+        GiftDeclaration.objects.count(),
     )
     demo.seed()
     assert counts == (
@@ -19,12 +28,17 @@ def test_demo_seed_is_complete_and_idempotent(db):
         TrainingSession.objects.count(),
         Attempt.objects.count(),
         Violation.objects.count(),
+        GiftDeclaration.objects.count(),
     )
     assert Regulation.objects.filter(title="《对公信贷业务贷后管理操作手册》").exists()
     assert TrainingSession.objects.filter(kind=TrainingKind.MORNING_MEETING).count() == 52
     assert TrainingSession.objects.filter(kind=TrainingKind.CITY_TRAINING).count() == 1
     assert KnowledgeTest.objects.count() == 1 and Attempt.objects.count() == 8
-    assert Violation.objects.count() == 2
+    # Two recorded by hand, one opened by an accepted gift over the limit.
+    assert Violation.objects.count() == 3
+    assert GiftDeclaration.objects.count() == 4
+    assert GiftDeclaration.objects.filter(violation__isnull=False).count() == 1
+    assert GiftDeclaration.objects.filter(reviewed_at__isnull=False).count() == 1
 
 
 def test_every_compliance_page_renders_with_the_demo_data(db, client):
@@ -56,6 +70,8 @@ def test_every_compliance_page_renders_with_the_demo_data(db, client):
         reverse("compliance-violations"),
         reverse("compliance-violation", args=[violation.pk]),
         reverse("compliance-staff-record", args=[officer.pk]),
+        reverse("compliance-gifts"),
+        reverse("compliance-gift-declare"),
         "/",
     ]
     manager_pages = [
@@ -71,6 +87,10 @@ def test_every_compliance_page_renders_with_the_demo_data(db, client):
         reverse("compliance-violation-create"),
         reverse("compliance-branch"),
         reverse("compliance-report"),
+        reverse(
+            "compliance-gift-review",
+            args=[GiftDeclaration.objects.filter(reviewed_at__isnull=True).first().pk],
+        ),
     ]
     client.force_login(User.objects.get(username="head"))
     for url in pages + manager_pages:

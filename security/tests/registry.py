@@ -305,6 +305,21 @@ def violation_pk(p):
     return {"pk": violation.pk}
 
 
+def gift_pk(p):
+    from compliance.models import GiftDeclaration, OfferKind, OfferOutcome
+
+    declaration = GiftDeclaration.objects.create(
+        staff=p.officer,
+        branch=p.branch,
+        kind=OfferKind.MEAL,
+        outcome=OfferOutcome.REFUSED,
+        value=Decimal("300"),
+        offered_on=dt.date(2026, 11, 2),
+        offered_by_name="guarantor",
+    )
+    return {"pk": declaration.pk}
+
+
 def staff_user_id(p):
     return {"user_id": p.officer.pk}
 
@@ -411,6 +426,7 @@ REGISTRY: dict[str, Spec] = {
     "compliance-violation-approve": head_only(violation_pk, method="post"),
     "compliance-violation-withdraw": head_only(violation_pk, method="post"),
     "compliance-violation-appeal": officer_owned(violation_pk, method="post"),
+    "compliance-gift-review": head_only(gift_pk),
     "compliance-staff-record": officer_owned(staff_user_id),
     "compliance-staff-record-export": officer_owned(staff_user_id),
     # screening

@@ -49,6 +49,8 @@ FORM_PAGES = {
     "compliance.forms.QuestionForm": FormPage("compliance-question-create", persona="branch_head"),
     "compliance.forms.KnowledgeTestForm": FormPage("compliance-test-create", persona="branch_head"),
     "compliance.forms.TakeTestForm": FormPage("compliance-attempt", r.attempt_pk),
+    "compliance.forms.GiftDeclarationForm": FormPage("compliance-gift-declare"),
+    "compliance.forms.GiftReviewForm": FormPage("compliance-gift-review", r.gift_pk, "branch_head"),
     "dashboard.forms.SnapshotBuildForm": FormPage("dashboard-snapshot-build", persona="branch_head"),
     "dashboard.forms.SnapshotImportForm": FormPage("dashboard-snapshot-import", persona="branch_head"),
     "dashboard.forms.ReportGenerateForm": FormPage("dashboard-reports", persona="branch_head"),
