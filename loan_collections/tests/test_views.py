@@ -4,11 +4,12 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from loan_collections.contact_policy import SHANGHAI
-from loan_collections.factories import CollectionCaseFactory, overdue_loan
-from loan_collections.models import CollectionSettings, ContactAttempt, PromiseToPay, Stage
+from loan_collections.factories import CollectionCaseFactory, PromiseToPayFactory, overdue_loan
+from loan_collections.models import CollectionSettings, ContactAttempt, PromiseStatus, PromiseToPay, Stage
 from loans.factories import BorrowerFactory
 from loans.models import PersonalDataReveal
 
@@ -315,3 +316,21 @@ def test_a_lawsuit_document_above_the_upload_limit_is_refused(client_for, office
         },
     )
     assert response.status_code == 200 and not LegalAction.objects.exists()
+
+
+def test_branch_head_home_lists_the_promises_broken_today(client_for, branch_head, officer, branch):
+    borrower = BorrowerFactory(branch=branch, officer=officer, name="违约户")
+    kept_quiet = BorrowerFactory(branch=branch, officer=officer, name="昨日户")
+    with time_machine.travel(dt.datetime(2026, 11, 20, 17, 0, tzinfo=SHANGHAI), tick=False):
+        for who, due in ((borrower, dt.date(2026, 11, 20)), (kept_quiet, dt.date(2026, 11, 19))):
+            PromiseToPayFactory(
+                contact__case__borrower=who,
+                due_on=due,
+                status=PromiseStatus.BROKEN,
+                checked_at=timezone.now(),
+            )
+        body = client_for(branch_head).get(reverse("home")).content.decode()
+    start = body.index('data-testid="home-broken-promises"')
+    panel = body[start : body.index("</ul>", start)]
+    assert "违约户" in panel
+    assert "昨日户" not in panel

@@ -382,8 +382,9 @@ def test_compliance_officer_cannot_record_repayments_or_change_classes(
     assert client_for(compliance_officer).get(reverse(name, args=[loan.loan_no])).status_code == 403
 
 
-def test_branch_head_home_shows_pending_upgrades(client_for, officer, branch_head, branch):
+def test_branch_head_home_counts_pending_upgrades_among_approvals(client_for, officer, branch_head, branch):
     loan = loan_of(officer, branch, risk_class=RiskClass.SPECIAL_MENTION)
     classification_propose(loan=loan, to_class=1, reason="已恢复", proposed_by=officer)
-    body = client_for(branch_head).get(reverse("home")).content.decode()
-    assert 'data-testid="pending-approvals-panel"' in body
+    response = client_for(branch_head).get(reverse("home"))
+    panel = next(p for p in response.context["panels"] if "kinds" in p["context"])
+    assert {kind["key"]: kind["count"] for kind in panel["context"]["kinds"]}["class"] == 1
