@@ -4,6 +4,7 @@ from accounts.access import APPROVER_ROLES, COLLECTION_ROLES
 from core.registry import HomePanel
 from loan_collections import selectors
 from loan_collections.models import PromiseStatus
+from loan_collections.services import can_act_on_case
 
 
 def _panel(request):
@@ -13,7 +14,13 @@ def _panel(request):
         .select_related("borrower")
         .order_by("next_action_on", "-days_past_due")[:8]
     )
-    return {"status": selectors.quiet_status(request.user), "cases": list(cases)}
+    cases = list(cases)
+    return {
+        "status": selectors.quiet_status(request.user),
+        "cases": cases,
+        "today": timezone.localdate(),
+        "acting": {case.pk for case in cases if can_act_on_case(request.user, case)},
+    }
 
 
 def _broken_today(request):
