@@ -225,6 +225,9 @@ def approvals(request):
 
 def _approvals_decide(request):
     kind_key = request.POST.get("kind", "")
+    if kind_key not in APPROVAL_KINDS:
+        messages.error(request, _("Choose what to decide: the list's tabs name each kind."))
+        return redirect("approvals")
     if not may_decide(request.user, kind_key):
         raise PermissionDenied
     ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
