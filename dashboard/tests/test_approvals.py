@@ -12,6 +12,8 @@ from dashboard.tests.conftest import make_loan, make_npl_loan
 from loans.domain import RiskClass
 from loans.models import ChangeStatus
 from loans.services import classification_propose
+from post_loan.factories import RequiredActionFactory
+from post_loan.models import ActionStatus, ReviewStatus
 
 
 def penalties(staff, count, *, on=dt.date(2026, 11, 1)):
@@ -149,3 +151,28 @@ def test_head_home_runs_a_constant_number_of_queries(
     client.get(reverse("home"))
     with django_assert_max_num_queries(40):
         client.get(reverse("home"))
+
+
+def test_bulk_review_accepts_required_actions_and_the_home_panel_links_to_it(
+    client_for, branch_head, officer, branch
+):
+    actions = [
+        RequiredActionFactory(
+            loan=make_loan(branch=branch, officer=officer),
+            status=ActionStatus.DONE,
+            completed_on=dt.date(2026, 11, 20),
+            completed_by=officer,
+            findings="经营正常",
+        )
+        for _ in range(2)
+    ]
+    client = client_for(branch_head)
+    home = client.get(reverse("home")).content.decode()
+    assert f"{reverse('approvals')}?kind=action" in home
+    client.post(
+        reverse("approvals"),
+        {"kind": "action", "ids": [a.pk for a in actions], "decision": "approve", "reason": "同意"},
+    )
+    for action in actions:
+        action.refresh_from_db()
+        assert action.review_status == ReviewStatus.ACCEPTED
