@@ -3,6 +3,7 @@ first, from the dashboard's own selectors so they match it exactly, then what wa
 their decision."""
 
 from django.core.exceptions import ValidationError
+from django.http import Http404
 
 from accounts.access import APPROVER_ROLES
 from core.registry import HomePanel
@@ -13,7 +14,7 @@ from dashboard.selectors.approvals import approval_counts
 def figures_panel(request) -> dict | None:
     try:
         figures = summary(dashboard_scope(request.user, as_of=today()))
-    except ValidationError:
+    except (ValidationError, Http404):  # no branch to look at yet, or no figures
         return None
     return {
         "balance": figures["balance"],

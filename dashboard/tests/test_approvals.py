@@ -176,3 +176,9 @@ def test_bulk_review_accepts_required_actions_and_the_home_panel_links_to_it(
     for action in actions:
         action.refresh_from_db()
         assert action.review_status == ReviewStatus.ACCEPTED
+
+
+def test_home_of_an_administrator_without_branches_still_opens(client, django_user_model):
+    admin = django_user_model.objects.create_superuser("root", "root@example.com", "x-Strong-Pass-1")
+    client.force_login(admin)
+    assert client.get(reverse("home")).status_code == 200
