@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from functools import wraps
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import Branch, Role, StaffProfile
 
@@ -37,12 +37,16 @@ UNMASKED_ROLES = APPROVER_ROLES
 
 
 def profile_of(user) -> StaffProfile | None:
-    """The user's staff profile, fetched once per request and cached on the user."""
+    """The user's staff profile, fetched once per request and cached on the user (with
+    ``branch_has_children``: whether the branch has branches below it, for ``role_label``)."""
     if not getattr(user, "is_authenticated", False):
         return None
     if not hasattr(user, "_branch_ops_profile"):
         user._branch_ops_profile = (
-            StaffProfile.objects.select_related("branch").filter(user_id=user.pk).first()
+            StaffProfile.objects.select_related("branch")
+            .annotate(branch_has_children=Exists(Branch.objects.filter(parent_id=OuterRef("branch_id"))))
+            .filter(user_id=user.pk)
+            .first()
         )
     return user._branch_ops_profile
 

@@ -1,5 +1,6 @@
 from accounts.access import profile_of, role_of
 from accounts.navigation import menu_for
+from accounts.selectors import role_label
 
 
 def navigation(request):
@@ -10,4 +11,11 @@ def navigation(request):
     entries = menu_for(role)
     # Every link, flat, for pages that list them (home) and for tests.
     flat = [child for entry in entries for child in (entry["children"] or [entry])]
-    return {"nav_entries": entries, "nav_items": flat, "staff_profile": profile_of(user), "user_role": role}
+    profile = profile_of(user)
+    return {
+        "nav_entries": entries,
+        "nav_items": flat,
+        "staff_profile": profile,
+        "staff_role_label": role_label(profile),
+        "user_role": role,
+    }

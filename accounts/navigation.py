@@ -34,6 +34,7 @@ class NavGroup:
 MENU: tuple[NavItem | NavGroup, ...] = (
     NavItem(_("Home"), "home"),
     NavItem(_("Dashboard"), "dashboard"),
+    NavItem(_("Awaiting your approval"), "approvals", OVERSIGHT_ROLES),
     NavGroup(
         _("Post-loan actions"),
         (

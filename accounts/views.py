@@ -1,7 +1,7 @@
 from django.shortcuts import render
 
 from accounts.access import OVERSIGHT_ROLES, role_of, role_required
-from accounts.selectors import staff_visible_to
+from accounts.selectors import parent_branch_ids, role_label, staff_visible_to
 from core.registry import home_panels_for
 
 
@@ -16,4 +16,6 @@ def home(request):
 
 @role_required(*OVERSIGHT_ROLES)
 def staff_list(request):
-    return render(request, "accounts/staff_list.html", {"staff": staff_visible_to(request.user)})
+    parents = parent_branch_ids()
+    staff = [(member, role_label(member, parents=parents)) for member in staff_visible_to(request.user)]
+    return render(request, "accounts/staff_list.html", {"staff": staff})

@@ -3,12 +3,12 @@
 import csv
 import datetime as dt
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import descendant_branch_ids
 from accounts.models import Branch, Role, StaffProfile
+from compliance.services import violation_approve, violation_withdraw
 from core.locks import advisory_xact_locks
 from core.registry import DashboardScope
 from dashboard.models import MonthlyReport, PortfolioSnapshot, SnapshotSource
@@ -30,8 +31,11 @@ from dashboard.selectors import (
     month_end,
     today,
 )
+from dashboard.selectors.approvals import APPROVAL_KINDS, KIND_ACTION, KIND_CLASS, KIND_PENALTY
 from loans.models import BorrowerType, Product
+from loans.services import classification_decide
 from notifications.services import email_queue
+from post_loan.services import required_action_review
 
 # Snapshots per branch, one writer at a time (core.locks).
 SNAPSHOTS_LOCK = "dashboard.snapshots"
@@ -333,3 +337,46 @@ def monthly_reports_generate_all(*, month: dt.date) -> list[int]:
         except ValidationError:
             continue  # no figures for that branch yet: nothing to report
     return made
+
+
+# The approval list's batch decision: one reason for the batch, each row through its own
+# service, so maker-checker and every other rule still apply row by row.
+_DECIDE = {
+    KIND_CLASS: lambda row, user, approve, reason: classification_decide(
+        change=row, decided_by=user, approve=approve, note=reason
+    ),
+    KIND_PENALTY: lambda row, user, approve, reason: (
+        violation_approve(violation=row, approved_by=user)
+        if approve
+        else violation_withdraw(violation=row, withdrawn_by=user)
+    ),
+    KIND_ACTION: lambda row, user, approve, reason: required_action_review(
+        action=row, user=user, accepted=approve, comment=reason
+    ),
+}
+
+
+@dataclass
+class BatchOutcome:
+    done: list = field(default_factory=list)
+    refused: list = field(default_factory=list)  # (row, message)
+
+
+def approvals_decide(*, user, kind_key: str, rows: list, approve: bool, reason: str = "") -> BatchOutcome:
+    """Approve (or reject) each of ``rows``, pending rows of ``kind_key`` the caller read
+    through ``approvals_filtered``. Each row is decided in its own transaction by the
+    kind's own service; a row that service refuses is reported and the others go through."""
+    if kind_key not in APPROVAL_KINDS:
+        raise ValidationError(_("Unknown kind of approval."))
+    outcome = BatchOutcome()
+    for row in rows:
+        try:
+            with transaction.atomic():
+                _DECIDE[kind_key](row, user, approve, reason)
+        except PermissionDenied:
+            outcome.refused.append((row, _("You may not decide this one.")))
+        except ValidationError as error:
+            outcome.refused.append((row, " ".join(error.messages)))
+        else:
+            outcome.done.append(row)
+    return outcome

@@ -1,8 +1,12 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -15,13 +19,28 @@ from accounts.access import (
     visible_branch_ids,
     visible_branches,
 )
+from accounts.selectors import staff_visible_to
 from core.db_routers import reads_from_replica
 from core.forms import submit_form
 from dashboard.forms import ReportGenerateForm, SnapshotBuildForm, SnapshotImportForm
 from dashboard.models import MonthlyReport, PortfolioSnapshot
 from dashboard.presenters import dashboard_context
 from dashboard.selectors import as_of_parse, dashboard_scope, today
-from dashboard.services import IMPORT_TEMPLATE, monthly_report_generate, snapshot_build, snapshot_import_csv
+from dashboard.selectors.approvals import (
+    APPROVAL_KINDS,
+    PAGE_SIZE,
+    approval_counts,
+    approval_kinds_for,
+    approvals_filtered,
+    may_decide,
+)
+from dashboard.services import (
+    IMPORT_TEMPLATE,
+    approvals_decide,
+    monthly_report_generate,
+    snapshot_build,
+    snapshot_import_csv,
+)
 
 
 def _service_refusal(form) -> str | None:
@@ -156,3 +175,78 @@ def report_file(request, pk, kind):
     if not field:
         raise Http404
     return FileResponse(field.open("rb"), as_attachment=True, filename=field.name.rsplit("/", 1)[-1])
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _approval_filters(params, kinds) -> dict:
+    kind = params.get("kind")
+    if kind not in {k.key for k in kinds}:
+        kind = kinds[0].key
+    officer = params.get("officer", "")
+    return {
+        "kind_key": kind,
+        "officer_id": int(officer) if officer.isdigit() else None,
+        "date_from": _day(params.get("from")),
+        "date_to": _day(params.get("to")),
+    }
+
+
+def approvals(request):
+    """Everything waiting for this user's decision, one kind at a time, 50 rows a page; a
+    batch of ticked rows is approved or rejected with one reason, row by row."""
+    kinds = approval_kinds_for(request.user)
+    if not kinds:
+        raise PermissionDenied
+    if request.method == "POST":
+        return _approvals_decide(request)
+    filters = _approval_filters(request.GET, kinds)
+    kind = APPROVAL_KINDS[filters["kind_key"]]
+    page = Paginator(approvals_filtered(request.user, **filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "dashboard/approvals.html",
+        {
+            "kinds": approval_counts(request.user),
+            "kind": kind,
+            "filters": filters,
+            "page": page,
+            "rows": [kind.row(obj) for obj in page.object_list],
+            "officers": staff_visible_to(request.user),
+            "query": query.urlencode(),
+        },
+    )
+
+
+def _approvals_decide(request):
+    kind_key = request.POST.get("kind", "")
+    if kind_key not in APPROVAL_KINDS:
+        messages.error(request, _("Choose what to decide: the list's tabs name each kind."))
+        return redirect("approvals")
+    if not may_decide(request.user, kind_key):
+        raise PermissionDenied
+    ids = [int(pk) for pk in request.POST.getlist("ids") if pk.isdigit()]
+    back = f"{reverse('approvals')}?{request.POST.get('query', '')}"
+    if not ids:
+        messages.error(request, _("Tick at least one row."))
+        return redirect(back)
+    rows = list(approvals_filtered(request.user, kind_key=kind_key).filter(pk__in=ids))
+    outcome = approvals_decide(
+        user=request.user,
+        kind_key=kind_key,
+        rows=rows,
+        approve=request.POST.get("decision") == "approve",
+        reason=request.POST.get("reason", "").strip(),
+    )
+    if outcome.done:
+        messages.success(request, _("%(count)s decided.") % {"count": len(outcome.done)})
+    for row, message in outcome.refused:
+        messages.error(request, f"{APPROVAL_KINDS[kind_key].row(row)['subject']}: {message}")
+    return redirect(back)

@@ -3,6 +3,7 @@
 import contextlib
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -32,9 +33,26 @@ from loans.selectors import borrowers_visible_to, loans_visible_to
 from loans.services import personal_data_check_reveal, personal_data_may_reveal
 
 
+def _case_to_act_on(request, pk) -> CollectionCase:
+    """A case the user may see (else 404) and may work on (else 403): the same rule the
+    services apply (``can_act_on_case``), checked before the form is even shown."""
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    if not services.can_act_on_case(request.user, case):
+        raise PermissionDenied
+    return case
+
+
 def worklist(request):
     context = selectors.worklist_for(request.user)
     context["status"] = selectors.quiet_status(request.user)
+    context["today"] = timezone.localdate()
+    # The cases and follow-ups this user may work on get the buttons to do so; the others
+    # are listed for reading only (a compliance officer reviews, and logs no contacts).
+    context["cases"] = list(context["cases"].order_by("next_action_on", "-days_past_due", "pk"))
+    context["tasks"] = list(context["tasks"])
+    acting = {case.pk for case in context["cases"] if services.can_act_on_case(request.user, case)}
+    acting |= {task.case_id for task in context["tasks"] if services.can_act_on_case(request.user, task.case)}
+    context["acting"] = acting
     return render(request, "loan_collections/worklist.html", context)
 
 
@@ -67,6 +85,7 @@ def case_detail(request, pk, *, revealed=False):
             "legal_actions": case.legal_actions.all(),
             "tasks": case.tasks.select_related("closed_by__profile", "closed_by_contact"),
             "move_form": StageMoveForm(),
+            "may_act": services.can_act_on_case(request.user, case),
         },
     )
 
@@ -96,7 +115,7 @@ def case_open(request):
 
 
 def case_move(request, pk):
-    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    case = _case_to_act_on(request, pk)
     form = StageMoveForm(request.POST or None)
     if submit_form(
         request,
@@ -115,7 +134,7 @@ def case_move(request, pk):
 def contact_create(request, pk):
     """Log a contact; with ``?task=ID`` it is the contact made for that open follow-up,
     which it closes."""
-    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    case = _case_to_act_on(request, pk)
     follow_up = None
     if request.GET.get("task", "").isdigit():
         follow_up = get_object_or_404(
@@ -142,7 +161,7 @@ def contact_create(request, pk):
 
 
 def plan_create(request, pk):
-    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    case = _case_to_act_on(request, pk)
     form = PlanForm(request.POST or None, initial={"year": timezone.localdate().year})
     if submit_form(request, form, lambda data: services.plan_create(case=case, by=request.user, **data)):
         messages.success(request, _("Plan saved."))

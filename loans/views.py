@@ -38,6 +38,7 @@ from loans.selectors import (
     loans_visible_to,
     may_reveal_portfolio,
     officers_visible_to,
+    schedule_shown,
 )
 from loans.selectors import (
     loan_detail as loan_detail_select,
@@ -183,7 +184,11 @@ def _loan_detail_page(request, loan_no: str, *, revealed: bool = False, status: 
             "loan": loan,
             "revealed": revealed,
             "may_reveal": personal_data_may_reveal(request.user, officer_id=loan.officer_id),
-            "schedule": list(loan.schedule.all()),
+            "schedule": schedule_shown(
+                list(loan.schedule.all()),
+                today=timezone.localdate(),
+                full=request.GET.get("schedule") == "all",
+            ),
             "repayments": list(loan.repayments.all()),
             "collateral": list(loan.collateral.all()),
             "guarantors": guarantors,

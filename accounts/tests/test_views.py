@@ -66,3 +66,23 @@ def test_logout_ends_the_session(client_for, officer):
     client = client_for(officer)
     client.post(reverse("logout"))
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_city_head_is_labelled_city_branch_head_and_branch_head_stays_branch_head(
+    client, branch_head, city_head
+):
+    client.force_login(city_head)
+    city_page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "市分行负责人" in city_page
+    client.force_login(branch_head)
+    branch_page = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "支行负责人" in branch_page
+    assert "市分行负责人" not in branch_page
+
+
+def test_staff_list_labels_the_city_head_by_branch_level(client_for, city_head, branch_head):
+    content = (
+        client_for(city_head).get(reverse("staff-list"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    )
+    assert "市分行负责人" in content
+    assert "支行负责人" in content

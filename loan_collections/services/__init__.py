@@ -8,6 +8,7 @@ working.
 from loan_collections.services.cases import (
     ALLOWED_MOVES,
     INTENSIVE_AFTER_DAYS,
+    can_act_on_case,
     case_move,
     case_open,
     cases_on_ledger_changed,
@@ -26,6 +27,7 @@ __all__ = [
     "OFFICER_CAUSED_RULE",
     "PROMISE_CHECK_TIME",
     "case_move",
+    "can_act_on_case",
     "case_open",
     "cases_on_ledger_changed",
     "cases_sync",

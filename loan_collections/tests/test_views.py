@@ -4,11 +4,12 @@ from decimal import Decimal
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from loan_collections.contact_policy import SHANGHAI
-from loan_collections.factories import CollectionCaseFactory, overdue_loan
-from loan_collections.models import CollectionSettings, ContactAttempt, PromiseToPay, Stage
+from loan_collections.factories import CollectionCaseFactory, PromiseToPayFactory, overdue_loan
+from loan_collections.models import CollectionSettings, ContactAttempt, PromiseStatus, PromiseToPay, Stage
 from loans.factories import BorrowerFactory, ScheduleLineFactory
 from loans.models import PersonalDataReveal
 
@@ -330,4 +331,66 @@ def test_case_page_shows_each_active_loans_arrears_quote_for_the_date_asked(clie
     assert "欠款试算" in body and "估算，以核心系统为准" in body
     assert 'name="quote_date" value="2026-05-31"' in body
     assert 'data-testid="quote-penalty">14.14<' in body
-    assert 'data-testid="quote-clear"><strong>2915.77<' in body
+    assert 'data-testid="quote-clear"><strong>2,915.77<' in body
+
+
+def test_branch_head_home_lists_the_promises_broken_today(client_for, branch_head, officer, branch):
+    borrower = BorrowerFactory(branch=branch, officer=officer, name="违约户")
+    kept_quiet = BorrowerFactory(branch=branch, officer=officer, name="昨日户")
+    with time_machine.travel(dt.datetime(2026, 11, 20, 17, 0, tzinfo=SHANGHAI), tick=False):
+        for who, due in ((borrower, dt.date(2026, 11, 20)), (kept_quiet, dt.date(2026, 11, 19))):
+            PromiseToPayFactory(
+                contact__case__borrower=who,
+                due_on=due,
+                status=PromiseStatus.BROKEN,
+                checked_at=timezone.now(),
+            )
+        body = client_for(branch_head).get(reverse("home")).content.decode()
+    start = body.index('data-testid="home-broken-promises"')
+    panel = body[start : body.index("</ul>", start)]
+    assert "违约户" in panel
+    assert "昨日户" not in panel
+
+
+def _case_due(branch, officer, name, next_action_on):
+    borrower = BorrowerFactory(branch=branch, officer=officer, name=name)
+    overdue_loan(borrower=borrower)
+    return CollectionCaseFactory(borrower=borrower, next_action="电话催收", next_action_on=next_action_on)
+
+
+def test_officer_worklist_marks_past_and_todays_next_steps_in_words_and_offers_to_log_a_contact(
+    client_for, officer, branch
+):
+    late = _case_due(branch, officer, "拖欠户", dt.date(2026, 11, 10))
+    _case_due(branch, officer, "今日户", dt.date(2026, 11, 15))
+    _case_due(branch, officer, "下周户", dt.date(2026, 11, 22))
+    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0, tzinfo=SHANGHAI), tick=False):
+        body = client_for(officer).get(reverse("collections-worklist")).content.decode()
+    rows = {
+        name: body[body.index(name) : body.index("</tr>", body.index(name))]
+        for name in ("拖欠户", "今日户", "下周户")
+    }
+    assert 'data-testid="next-step-overdue"' in rows["拖欠户"] and "逾期" in rows["拖欠户"]
+    assert 'data-testid="next-step-today"' in rows["今日户"] and "今天" in rows["今日户"]
+    assert "next-step" not in rows["下周户"]
+    assert reverse("collections-contact-new", args=[late.pk]) in rows["拖欠户"]
+
+
+def test_officer_home_lists_todays_cases_with_a_log_contact_button(client_for, officer, branch):
+    case = _case_due(branch, officer, "拖欠户", dt.date(2026, 11, 10))
+    with time_machine.travel(dt.datetime(2026, 11, 15, 10, 0, tzinfo=SHANGHAI), tick=False):
+        body = client_for(officer).get(reverse("home")).content.decode()
+    assert 'data-testid="next-step-overdue"' in body
+    assert reverse("collections-contact-new", args=[case.pk]) in body
+
+
+def test_compliance_officer_is_not_offered_collection_actions_they_may_not_take(
+    client_for, compliance_officer, case
+):
+    client = client_for(compliance_officer)
+    for page in (reverse("collections-case", args=[case.pk]), reverse("collections-worklist")):
+        body = client.get(page).content.decode()
+        assert reverse("collections-contact-new", args=[case.pk]) not in body
+        assert reverse("collections-case-move", args=[case.pk]) not in body
+    for name in ("collections-contact-new", "collections-case-move", "collections-plan-new"):
+        assert client.get(reverse(name, args=[case.pk])).status_code == 403

@@ -382,11 +382,12 @@ def test_compliance_officer_cannot_record_repayments_or_change_classes(
     assert client_for(compliance_officer).get(reverse(name, args=[loan.loan_no])).status_code == 403
 
 
-def test_branch_head_home_shows_pending_upgrades(client_for, officer, branch_head, branch):
+def test_branch_head_home_counts_pending_upgrades_among_approvals(client_for, officer, branch_head, branch):
     loan = loan_of(officer, branch, risk_class=RiskClass.SPECIAL_MENTION)
     classification_propose(loan=loan, to_class=1, reason="已恢复", proposed_by=officer)
-    body = client_for(branch_head).get(reverse("home")).content.decode()
-    assert 'data-testid="pending-approvals-panel"' in body
+    response = client_for(branch_head).get(reverse("home"))
+    panel = next(p for p in response.context["panels"] if "kinds" in p["context"])
+    assert {kind["key"]: kind["count"] for kind in panel["context"]["kinds"]}["class"] == 1
 
 
 def test_loan_page_shows_the_arrears_quote_for_the_date_asked_marked_as_an_estimate(
@@ -398,7 +399,7 @@ def test_loan_page_shows_the_arrears_quote_for_the_date_asked_marked_as_an_estim
     body = body.content.decode()
     assert "估算，以核心系统为准" in body
     assert 'data-testid="quote-penalty">14.14<' in body
-    assert 'data-testid="quote-clear"><strong>2915.77<' in body
+    assert 'data-testid="quote-clear"><strong>2,915.77<' in body
     assert "罚息" in body and "/ 360" in body
 
 
@@ -415,3 +416,46 @@ def test_a_settled_loan_has_no_arrears_quote(client_for, officer, branch):
     loan = loan_of(officer, branch, status="settled", balance=Decimal("0.00"))
     body = client_for(officer).get(reverse("loan-detail", args=[loan.loan_no])).content.decode()
     assert 'data-testid="quote"' not in body
+
+
+def _monthly_schedule(loan, count, *, first=dt.date(2024, 1, 15), paid_before=dt.date(2026, 6, 1)):
+    lines = []
+    for n in range(count):
+        due = dt.date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 15)
+        lines.append(
+            ScheduleLineFactory(loan=loan, seq=n + 1, due_on=due, paid_on=due if due < paid_before else None)
+        )
+    return lines
+
+
+def _schedule_seqs(body: str) -> int:
+    table = body[
+        body.index('data-testid="schedule"') : body.index("</table>", body.index('data-testid="schedule"'))
+    ]
+    return table.count("<tr class=")
+
+
+@time_machine.travel(dt.datetime(2026, 11, 15, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))), tick=False)
+def test_loan_page_shows_overdue_instalments_and_the_next_twelve_and_the_rest_on_demand(
+    client_for, officer, branch
+):
+    loan = loan_of(officer, branch)
+    _monthly_schedule(loan, 120)  # 2024-01 … 2033-12, unpaid from 2026-06: 5 overdue (06–10), 11-15 due today
+    client = client_for(officer)
+    body = client.get(reverse("loan-detail", args=[loan.loan_no])).content.decode()
+    assert _schedule_seqs(body) == 5 + 12
+    assert "?schedule=all" in body
+    full = client.get(reverse("loan-detail", args=[loan.loan_no]), {"schedule": "all"}).content.decode()
+    assert _schedule_seqs(full) == 120
+
+
+@pytest.mark.parametrize("count", [24, 360])
+def test_loan_page_runs_the_same_number_of_queries_whatever_the_schedule_length(
+    client_for, officer, branch, django_assert_max_num_queries, count
+):
+    loan = loan_of(officer, branch)
+    _monthly_schedule(loan, count, first=dt.date(2020, 1, 15))
+    client = client_for(officer)
+    client.get(reverse("loan-detail", args=[loan.loan_no]))
+    with django_assert_max_num_queries(25):
+        client.get(reverse("loan-detail", args=[loan.loan_no]), {"schedule": "all"})

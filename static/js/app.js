@@ -14,4 +14,13 @@
   document.querySelectorAll("[data-progress]").forEach(function (el) {
     el.style.width = Math.max(0, Math.min(100, Number(el.dataset.progress) || 0)) + "%";
   });
+  // "Select all on this page": <input type="checkbox" data-select-all="ids"> ticks every
+  // checkbox named "ids" in its form.
+  document.querySelectorAll("input[data-select-all]").forEach(function (box) {
+    box.addEventListener("change", function () {
+      box.form.querySelectorAll('input[type="checkbox"][name="' + box.dataset.selectAll + '"]').forEach(function (row) {
+        row.checked = box.checked;
+      });
+    });
+  });
 })();
