@@ -82,7 +82,7 @@ def test_officer_completes_an_action_with_evidence_is_refused_a_call_on_a_lunar_
         page.goto(f"{page.base_url}/collections/")
         page.get_by_role("link", name="欠款人王五").first.click()
         page.wait_for_url(f"**/collections/cases/{case.pk}/")
-        assert "2500.00" in page.content()
+        assert "2,500.00" in page.content()
 
         # A call now, on the lunar 1st: the worklist's rules refuse it and say when it may be made.
         page.get_by_role("link", name="登记催收").click()

@@ -181,7 +181,7 @@ def test_the_api_refuses_a_late_entry_without_a_reason_and_keeps_one_with_it(cas
         created = client.post(
             reverse("api-contact-attempts"), payload | {"late_entry_reason": "系统故障补录"}, format="json"
         )
-    assert refused.status_code == 400 and "late_entry_reason" in refused.json()
+    assert refused.status_code == 409 and "late_entry_reason" in refused.json()
     assert created.status_code == 201
     assert ContactAttempt.objects.get().late_entry_reason == "系统故障补录"
 
