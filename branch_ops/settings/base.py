@@ -365,6 +365,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LoanStatusEnum": "loans.models.LoanStatus",
         "RequiredActionStatusEnum": "post_loan.models.ActionStatus",
+        "ContactOutcomeEnum": "loan_collections.models.Outcome",
+        "OfferOutcomeEnum": "compliance.models.OfferOutcome",
     },
 }
 
