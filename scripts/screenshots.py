@@ -29,6 +29,7 @@ PAGES = {
         ("home", "/"),
         ("dashboard", "/dashboard/"),
         ("approvals", "/loans/approvals/"),
+        ("approval-list", "/dashboard/approvals/"),
         ("loan", "first-loan"),
         ("collections", "/collections/"),
         ("compliance", "/compliance/branch/"),
