@@ -68,6 +68,12 @@ class ContactAttemptInputSerializer(CaseRefSerializer):
     next_step = serializers.CharField(required=False, allow_blank=True, max_length=200)
     next_step_on = serializers.DateField(required=False)
     override_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    late_entry_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=2000,
+        help_text="补录: why a contact older than the branch's late-entry window is entered only now",
+    )
 
 
 class ContactAttemptSerializer(serializers.Serializer):
