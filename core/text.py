@@ -40,7 +40,12 @@ def normalize_ascii(value) -> str:
     """The value as printable ASCII without surrounding spaces: full-width letters, digits
     and punctuation become their ASCII twins; anything else that is not printable ASCII
     (superscripts, other scripts' digits, control characters) is refused."""
-    text = "".join(_fold_width(char) for char in str(value if value is not None else "")).strip()
+    text = str(value if value is not None else "")
+    if not text.isascii():
+        # Folding goes character by character; nearly every cell of a file is ASCII already
+        # and skips it (the import reads hundreds of thousands of cells).
+        text = "".join(_fold_width(char) for char in text)
+    text = text.strip()
     if not _PRINTABLE_ASCII.fullmatch(text):
         bad = next(char for char in text if not _PRINTABLE_ASCII.fullmatch(char))
         raise ValidationError(
