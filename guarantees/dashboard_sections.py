@@ -1,4 +1,9 @@
-"""Dashboard section and monthly-report table: guarantee circles by balance (two queries)."""
+"""The monthly report's table of guarantee circles by balance.
+
+The circles are not drawn on the live dashboard: finding them builds the whole guarantee
+graph of the branches in view (every guarantor of every active loan), which is fine once a
+month for the report and on the circle list page (/guarantees/), but not on every dashboard
+load of a city branch. The dashboard section therefore shows nothing (context None)."""
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,14 +21,8 @@ def _circles(scope: DashboardScope):
 
 
 def _context(scope: DashboardScope) -> dict | None:
-    circles = _circles(scope)
-    if circles is None:
-        return None
-    return {
-        "circles": circles[:5],
-        "count": len(circles),
-        "overdue": sum(1 for c in circles if c.overdue_parties),
-    }
+    """Hidden on the live dashboard (see the module docstring)."""
+    return None
 
 
 def report_tables(scope: DashboardScope) -> list[ReportTable]:
