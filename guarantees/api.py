@@ -7,8 +7,7 @@ from rest_framework.views import APIView
 
 from core.api import error_responses
 from guarantees.selectors import circles_for
-
-MONEY = {"max_digits": 16, "decimal_places": 2}
+from loans.models import MONEY
 
 
 class CircleMemberSerializer(serializers.Serializer):

@@ -20,7 +20,16 @@ from rest_framework.views import APIView
 
 from core.api import StrictPageNumberPagination, conflict_from, error_responses, query_params
 from loans.domain import RiskClass
-from loans.models import Loan, PersonalField, Product, Repayment, RepaymentSource, RevealChannel, ScheduleLine
+from loans.models import (
+    MONEY,
+    Loan,
+    PersonalField,
+    Product,
+    Repayment,
+    RepaymentSource,
+    RevealChannel,
+    ScheduleLine,
+)
 from loans.quotes import loan_quote
 from loans.selectors import (
     loan_detail,
@@ -261,9 +270,6 @@ class RepaymentCreateView(APIView):
         )
 
 
-MONEY_FIELD = {"max_digits": 16, "decimal_places": 2}
-
-
 class QuoteSerializer(serializers.Serializer):
     """An estimate (估算，以核心系统为准): core banking confirms the figures (loans.quotes)."""
 
@@ -271,16 +277,16 @@ class QuoteSerializer(serializers.Serializer):
     date = serializers.DateField(source="on")
     annual_rate = serializers.DecimalField(max_digits=9, decimal_places=4)
     penalty_rate = serializers.DecimalField(max_digits=9, decimal_places=4)
-    balance = serializers.DecimalField(**MONEY_FIELD)
-    overdue_principal = serializers.DecimalField(**MONEY_FIELD)
-    overdue_interest = serializers.DecimalField(**MONEY_FIELD)
+    balance = serializers.DecimalField(**MONEY)
+    overdue_principal = serializers.DecimalField(**MONEY)
+    overdue_interest = serializers.DecimalField(**MONEY)
     days_past_due = serializers.IntegerField()
-    penalty_interest = serializers.DecimalField(**MONEY_FIELD, help_text="罚息")
-    compound_interest = serializers.DecimalField(**MONEY_FIELD, help_text="复利")
+    penalty_interest = serializers.DecimalField(**MONEY, help_text="罚息")
+    compound_interest = serializers.DecimalField(**MONEY, help_text="复利")
     accrued_from = serializers.DateField()
-    accrued_interest = serializers.DecimalField(**MONEY_FIELD)
-    to_clear = serializers.DecimalField(**MONEY_FIELD, help_text="what clears the arrears on the date")
-    to_settle = serializers.DecimalField(**MONEY_FIELD, help_text="what settles the loan on the date")
+    accrued_interest = serializers.DecimalField(**MONEY)
+    to_clear = serializers.DecimalField(**MONEY, help_text="what clears the arrears on the date")
+    to_settle = serializers.DecimalField(**MONEY, help_text="what settles the loan on the date")
     is_estimate = serializers.SerializerMethodField()
 
     def get_loan_no(self, quote) -> str:

@@ -6,7 +6,8 @@ dashboard.services.monthly_report_generate stores both files and emails the link
 The names are re-exported here; modules of this package import each other directly.
 """
 
-from dashboard.reports.cells import Ratio, cell_text, wan
+from core.formatting import to_wan as wan
+from dashboard.reports.cells import Ratio, cell_text
 from dashboard.reports.data import report_data
 from dashboard.reports.pdf import report_pdf, report_story
 from dashboard.reports.workbook import report_workbook

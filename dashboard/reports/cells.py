@@ -11,7 +11,7 @@ import datetime as dt
 import enum
 from decimal import Decimal
 
-from core.formatting import EMPTY, format_amount, format_date, to_wan
+from core.formatting import EMPTY, format_amount, format_date
 
 PERCENT_MARKS = ("%", "％")
 MISSING = EMPTY
@@ -19,11 +19,6 @@ MISSING = EMPTY
 
 class Ratio(Decimal):
     """A fraction that prints as a percentage (the NPL ratio)."""
-
-
-def wan(amount) -> Decimal | None:
-    """Yuan to 万元 with two places: the pages' rule (core.formatting), half up."""
-    return to_wan(amount)
 
 
 class Kind(enum.Enum):

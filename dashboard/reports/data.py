@@ -6,8 +6,9 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from core.formatting import to_wan as wan
 from core.registry import DashboardScope, ReportTable, report_tables_for
-from dashboard.reports.cells import Ratio, wan
+from dashboard.reports.cells import Ratio
 from dashboard.selectors import (
     BORROWER_TYPE_LABELS,
     BUCKET_LABELS,
