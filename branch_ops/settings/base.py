@@ -9,7 +9,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
 
 from .queues import REDIS_VISIBILITY_TIMEOUT
 
@@ -239,110 +238,10 @@ from .queues import *  # noqa: E402, F403
 
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-# Every periodic job, in words and in crontab (Asia/Shanghai).
-CELERY_BEAT_SCHEDULE = {
-    # Every five minutes: prove beat and a worker are alive (/healthz shows the last beat).
-    "heartbeat": {"task": "accounts.tasks.heartbeat", "schedule": crontab(minute="*/5")},
-    # Every ten minutes: re-enqueue emails still queued (their task lost with a broker restart).
-    "send-queued-emails": {
-        "task": "notifications.tasks.send_queued_emails",
-        "schedule": crontab(minute="*/10"),
-    },
-    # Every Monday at 07:30: create the week's morning meeting (每周一晨会) of each branch.
-    "compliance-morning-meetings": {
-        "task": "compliance.tasks.create_morning_meetings",
-        "schedule": crontab(minute=30, hour=7, day_of_week="mon"),
-    },
-    # Every day at 09:00: remind overdue acknowledgements and two missed meetings in a row.
-    "compliance-reminders": {
-        "task": "compliance.tasks.send_compliance_reminders",
-        "schedule": crontab(minute=0, hour=9),
-    },
-    # Every day at 07:00: open, update and close collection cases from yesterday's ledger.
-    "open-collection-cases": {
-        "task": "loan_collections.tasks.open_collection_cases",
-        "schedule": crontab(hour=7, minute=0),
-    },
-    # Every day at 16:00: check whether promised repayments arrived; broken -> call again.
-    "check-promises": {
-        "task": "loan_collections.tasks.check_promises",
-        "schedule": crontab(hour=16, minute=0),
-    },
-    # The 20th and 25th of every month at 08:30: collection worklists and summaries by email.
-    "send-collection-reminders": {
-        "task": "loan_collections.tasks.send_collection_reminders",
-        "schedule": crontab(day_of_month="20,25", hour=8, minute=30),
-    },
-    # Every day at 05:30: create the required actions due (idempotent), then at 05:45 mark
-    # pending actions past their due date late and raise their penalties.
-    "generate-required-actions": {
-        "task": "post_loan.tasks.generate_required_actions",
-        "schedule": crontab(hour=5, minute=30),
-    },
-    "mark-late-required-actions": {
-        "task": "post_loan.tasks.mark_late_required_actions",
-        "schedule": crontab(hour=5, minute=45),
-    },
-    # Every day at 07:30: each officer's digest of actions due within 7 days and late ones.
-    "required-actions-digest": {
-        "task": "post_loan.tasks.send_actions_digest",
-        "schedule": crontab(hour=7, minute=30),
-    },
-    # Every Monday at 08:00: the branch head's digest of late actions per officer.
-    "late-actions-weekly-digest": {
-        "task": "post_loan.tasks.send_late_actions_weekly_digest",
-        "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
-    },
-    # Every day at 05:15, after the delinquency recompute (05:00) and before the required
-    # actions (05:30): flag every loan of a guarantee circle with an overdue member (担保圈).
-    "guarantee-contagion": {
-        "task": "guarantees.tasks.run_guarantee_contagion",
-        "schedule": crontab(hour=5, minute=15),
-    },
-    # Every day at 06:00: the fake-mortgage check (假按揭) over every property project.
-    "fake-mortgage-check": {
-        "task": "screening.tasks.run_fake_mortgage_check",
-        "schedule": crontab(hour=6, minute=0),
-    },
-    # 23:30 on the last day of every month: the portfolio snapshot. Crontab has no "last day",
-    # so it fires on the 28th-31st and the task builds only when tomorrow is the 1st.
-    "month-end-snapshot": {
-        "task": "dashboard.tasks.build_month_end_snapshot",
-        "schedule": crontab(minute=30, hour=23, day_of_month="28-31"),
-    },
-    # 07:00 on the 1st of every month: the monthly post-loan report for the month before.
-    "monthly-report": {
-        "task": "dashboard.tasks.generate_monthly_reports",
-        "schedule": crontab(minute=0, hour=7, day_of_month=1),
-    },
-    # Every day at 05:00, before the jobs that read it (required actions 05:30, collection
-    # cases 07:00): days past due, overdue amounts, buckets and the classification floor.
-    "recompute-delinquency": {
-        "task": "loans.tasks.recompute_delinquency",
-        "schedule": crontab(hour=5, minute=0),
-    },
-}
-
-# Functions called with (loan_ids=[...], as_of=date) after loans change (import, repayment,
-# reclassification, the daily recompute); see loans.services.ledger_changed.
-LEDGER_CHANGE_HANDLERS: list[str] = [
-    # First: imported or changed loans get (or update) their repayment schedule, which the
-    # handlers after it read.
-    "loans.services.schedules_on_ledger_changed",
-    "loan_collections.services.cases_on_ledger_changed",
-    # Imported or changed loans get their required actions at once (post_loan).
-    "post_loan.services.required_actions_on_ledger_changed",
-    # Today's dashboard figures are cached until the ledger changes.
-    "dashboard.services.ledger_figures_changed",
-]
-
-# The penalty interest rate (罚息利率) is the contract rate plus this premium: 0.5 = 50 %,
-# the top of the 30 %–50 % range of 银发〔2003〕251号 (loans.quotes, the arrears quote).
-PENALTY_RATE_PREMIUM = env.str("PENALTY_RATE_PREMIUM", default="0.5")
-
-# An accepted gift or hospitality worth more than this many yuan opens a violation for the
-# branch head's decision (compliance, the gifts-and-hospitality register, 礼品与宴请登记).
-GIFT_ACCEPTED_LIMIT = env.str("GIFT_ACCEPTED_LIMIT", default="200")
+# Domain rules the branch can set (branch_ops/settings/domain.py) and every periodic job
+# (branch_ops/settings/schedule.py).
+from .domain import *  # noqa: E402, F403
+from .schedule import CELERY_BEAT_SCHEDULE  # noqa: E402, F401
 
 # --- REST API ---------------------------------------------------------------------------
 REST_FRAMEWORK = {
