@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from accounts.factories import BranchFactory, StaffProfileFactory
 from accounts.models import Role
@@ -20,6 +21,9 @@ from loans.models import (
     Repayment,
     RepaymentMethod,
     RepaymentSource,
+    Restructuring,
+    RestructuringKind,
+    RestructuringStatus,
     ScheduleLine,
 )
 
@@ -128,3 +132,29 @@ class IndustryPolicyFactory(factory.django.DjangoModelFactory):
     name = "化学原料和化学制品制造业"
     level = PolicyLevel.RESTRICTED
     reason = "高污染、高风险行业，严格审查"
+
+
+class RestructuringFactory(factory.django.DjangoModelFactory):
+    """A proposed extension (展期) by the loan's officer."""
+
+    class Meta:
+        model = Restructuring
+
+    loan = factory.SubFactory(LoanFactory)
+    kinds = factory.LazyFunction(lambda: [RestructuringKind.EXTENSION])
+    difficulty = "受疫情影响经营收入下降，短期资金周转困难"
+    old_matures_on = factory.SelfAttribute("loan.matures_on")
+    old_annual_rate = factory.SelfAttribute("loan.annual_rate")
+    old_repayment_method = factory.SelfAttribute("loan.repayment_method")
+    old_repayment_day = factory.SelfAttribute("loan.repayment_day")
+    old_balance = factory.SelfAttribute("loan.balance")
+    old_risk_class = factory.SelfAttribute("loan.risk_class")
+    new_matures_on = factory.LazyAttribute(
+        lambda r: r.loan.matures_on.replace(year=r.loan.matures_on.year + 2)
+    )
+    new_annual_rate = factory.SelfAttribute("loan.annual_rate")
+    new_repayment_method = factory.SelfAttribute("loan.repayment_method")
+    new_repayment_day = factory.SelfAttribute("loan.repayment_day")
+    status = RestructuringStatus.PROPOSED
+    proposed_by = factory.SelfAttribute("loan.officer")
+    proposed_at = factory.LazyFunction(timezone.now)

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from loans.services import delinquency_recompute
+from loans.services import delinquency_recompute, observation_check
 
 
 @shared_task
@@ -22,3 +22,11 @@ def recompute_delinquency(as_of: str | None = None) -> int:
     """The daily job (beat, 05:00): days past due, buckets and the floor for every loan."""
     day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
     return delinquency_recompute(as_of=day)
+
+
+@shared_task
+def check_restructuring_observation(as_of: str | None = None) -> int:
+    """The daily job (beat, 05:10, after the recompute): restart the observation period of
+    restructured loans with a missed instalment (idempotent)."""
+    day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+    return observation_check(as_of=day)

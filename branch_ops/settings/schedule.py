@@ -83,4 +83,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "loans.tasks.recompute_delinquency",
         "schedule": crontab(hour=5, minute=0),
     },
+    # Every day at 05:10, after the delinquency recompute (05:00): restart the observation
+    # period (观察期) of restructured loans with an instalment missed (loans.services.observation).
+    "restructuring-observation": {
+        "task": "loans.tasks.check_restructuring_observation",
+        "schedule": crontab(hour=5, minute=10),
+    },
 }

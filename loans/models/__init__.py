@@ -9,6 +9,14 @@ from loans.models.industry import IndustryPolicy, PolicyLevel
 from loans.models.ledger import Borrower, BorrowerType, Guarantee, Loan, LoanStatus, Product, RepaymentMethod
 from loans.models.personal_data import PersonalDataReveal, PersonalField, RevealChannel
 from loans.models.repayments import Repayment, RepaymentSource
+from loans.models.restructuring import (
+    ObservationRestart,
+    RestartReason,
+    Restructuring,
+    RestructuringKind,
+    RestructuringSource,
+    RestructuringStatus,
+)
 from loans.models.schedules import ScheduleLine
 
 __all__ = [
@@ -26,6 +34,12 @@ __all__ = [
     "Guarantor",
     "IndustryPolicy",
     "Loan",
+    "ObservationRestart",
+    "RestartReason",
+    "Restructuring",
+    "RestructuringKind",
+    "RestructuringSource",
+    "RestructuringStatus",
     "LoanStatus",
     "PersonalDataReveal",
     "PolicyLevel",

@@ -16,6 +16,7 @@ class ChangeKind(models.TextChoices):
     PROPOSED_BETTER = "better", _("Upgrade proposal")
     SYSTEM_FLOOR = "floor", _("Floor by days past due")
     IMPORT = "import", _("Core banking import")
+    RESTRUCTURING = "restruct", _("Floor by restructuring")
 
 
 class ChangeStatus(models.TextChoices):

@@ -142,6 +142,13 @@ class Loan(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=LoanStatus.choices, default=LoanStatus.ACTIVE
     )
+    # Restructured assets (loans.domain.restructuring_floor, 2023 measures arts. 17-22): the
+    # loan is in an observation period, and the best class it may have meanwhile. Database
+    # defaults, so the import's COPY need not name the columns.
+    restructured = models.BooleanField(_("restructured"), default=False, db_default=False)
+    class_floor = models.PositiveSmallIntegerField(
+        _("class floor by restructuring"), choices=RiskClass.choices, default=1, db_default=1
+    )
     property_project = models.CharField(_("property project"), max_length=100, blank=True)
     developer = models.CharField(_("developer"), max_length=100, blank=True)
     as_of = models.DateField(_("figures as of"), null=True, blank=True)
@@ -194,6 +201,14 @@ class Loan(models.Model):
             ),
             # The 2023 classification measures: days past due set a floor on the class.
             models.CheckConstraint(condition=_risk_class_floor_condition(), name="loan_risk_class_floor"),
+            # ... and so does a restructuring during its observation period (loans.domain.class_floor).
+            models.CheckConstraint(
+                condition=Q(class_floor__gte=1) & Q(class_floor__lte=5) & Q(risk_class__gte=F("class_floor")),
+                name="loan_risk_class_restructuring_floor",
+            ),
+            models.CheckConstraint(
+                condition=Q(restructured=True) | Q(class_floor=1), name="loan_class_floor_when_restructured"
+            ),
         ]
 
     def __str__(self):

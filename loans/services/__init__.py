@@ -14,7 +14,13 @@ from loans.services.personal_data import (
     personal_data_show,
     personal_data_show_many,
 )
+from loans.services.observation import observation_check, restructuring_exit_missing, restructuring_review
 from loans.services.repayments import repayment_record
+from loans.services.restructuring import (
+    restructuring_decide,
+    restructuring_import_flags,
+    restructuring_propose,
+)
 from loans.services.schedules import schedule_build, schedule_terms_key, schedules_on_ledger_changed
 
 __all__ = [
@@ -26,12 +32,18 @@ __all__ = [
     "ledger_changed",
     "loans_lock",
     "npl_exit_missing",
+    "observation_check",
     "personal_data_check_reveal",
     "personal_data_in_email",
     "personal_data_may_reveal",
     "personal_data_show",
     "personal_data_show_many",
     "repayment_record",
+    "restructuring_decide",
+    "restructuring_exit_missing",
+    "restructuring_import_flags",
+    "restructuring_propose",
+    "restructuring_review",
     "schedule_build",
     "schedule_terms_key",
     "schedules_on_ledger_changed",

@@ -31,12 +31,13 @@ _FLOOR_SQL = _floor_sql()
 def _arrears_update(*, as_of: dt.date, loan_ids: list[int] | None = None) -> list[tuple[int, int, int, int]]:
     """One UPDATE for every active loan with a schedule (or just ``loan_ids``): overdue
     principal and interest and days past due from the instalments due before ``as_of`` and
-    still unpaid, the bucket, and the class raised to the floor. Returns (loan id, old
+    still unpaid, the bucket, and the class raised to the floor (loans.domain.class_floor:
+    the days-past-due floor and the loan's restructuring floor, whichever is worse). Returns (loan id, old
     class, new class, days past due) for the loans whose figures changed."""
     only = "AND l.id = ANY(%(ids)s)" if loan_ids is not None else ""
     sql = f"""
         WITH arrears AS (
-            SELECT l.id AS loan_id, l.risk_class AS old_class,
+            SELECT l.id AS loan_id, l.risk_class AS old_class, l.class_floor,
                    LEAST(COALESCE(SUM(s.principal_due - s.principal_paid), 0), l.balance) AS op,
                    COALESCE(SUM(s.interest_due - s.interest_paid), 0) AS oi,
                    COALESCE(%(as_of)s::date - MIN(s.due_on), 0) AS dpd
@@ -48,7 +49,7 @@ def _arrears_update(*, as_of: dt.date, loan_ids: list[int] | None = None) -> lis
             GROUP BY l.id
         ), target AS (
             SELECT loan_id, old_class, op, oi, dpd, {_bucket_sql()} AS bucket,
-                   GREATEST(old_class, {_FLOOR_SQL}) AS new_class
+                   GREATEST(old_class, {_FLOOR_SQL}, class_floor) AS new_class
             FROM arrears
         )
         UPDATE loans_loan l

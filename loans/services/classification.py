@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import APPROVER_ROLES, Role, profile_of, role_of, visible_branch_ids
 from loans import schedules
-from loans.domain import RiskClass, is_non_performing, risk_class_floor
+from loans.domain import RiskClass, class_floor, is_non_performing, risk_class_floor
 from loans.models import ChangeKind, ChangeStatus, ClassificationChange, Loan
 from loans.services.ledger_changes import ledger_changed
 
@@ -83,6 +83,18 @@ def _can_approve(user, loan: Loan) -> bool:
 
 
 def _check_upgrade(loan: Loan, to_class: int) -> None:
+    if to_class < loan.class_floor and class_floor(loan.days_past_due, loan.class_floor) > risk_class_floor(
+        loan.days_past_due
+    ):
+        raise ValidationError(
+            {
+                "to_class": _(
+                    "The loan is restructured and in its observation period: the class cannot be better "
+                    "than %(floor)s (2023 classification measures, arts. 20-21)."
+                )
+                % {"floor": RiskClass(loan.class_floor).label}
+            }
+        )
     floor = risk_class_floor(loan.days_past_due)
     if to_class < floor:
         raise ValidationError(
