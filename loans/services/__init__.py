@@ -6,6 +6,7 @@ from loans.services.arrears import delinquency_recompute
 from loans.services.classification import classification_decide, classification_propose, npl_exit_missing
 from loans.services.ledger_changes import LEDGER_CHANGE_CHUNK, ledger_changed
 from loans.services.locks import loans_lock
+from loans.services.observation import observation_check, restructuring_exit_missing, restructuring_review
 from loans.services.personal_data import (
     PersonalValue,
     personal_data_check_reveal,
@@ -14,7 +15,6 @@ from loans.services.personal_data import (
     personal_data_show,
     personal_data_show_many,
 )
-from loans.services.observation import observation_check, restructuring_exit_missing, restructuring_review
 from loans.services.repayments import repayment_record
 from loans.services.restructuring import (
     restructuring_decide,
