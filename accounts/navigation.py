@@ -50,6 +50,7 @@ MENU: tuple[NavItem | NavGroup, ...] = (
             NavItem(_("Loans"), "loan-list"),
             NavItem(_("Borrowers"), "borrower-list"),
             NavItem(_("Class approvals"), "classification-pending", ONLY_HEADS),
+            NavItem(_("Restructuring approvals"), "restructuring-pending", ONLY_HEADS),
             NavItem(_("Imports"), "import-list", APPROVER_ROLES),
         ),
     ),

@@ -41,6 +41,10 @@ LEDGER_COLUMNS = (
     Column("risk_class", "五级分类", "risk_class"),
     Column("officer_no", "管户客户经理工号", "officer_no", True),
     Column("as_of", "数据日期", "as_of"),
+    # Optional (docs/ledger-import-format.md): the core system's restructured flag (是/否, Y/N)
+    # and the date of the restructuring (loans.services.restructuring_import_flags).
+    Column("restructured", "重组标志", "restructured"),
+    Column("restructured_on", "重组日期", "restructured_on"),
 )
 
 HEADERS = [column.zh for column in LEDGER_COLUMNS]

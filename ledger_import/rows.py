@@ -73,6 +73,11 @@ RISK_CLASSES = {
     **{str(int(value)): int(value) for value in RiskClass},
     **_choices(RiskClass, {"正常": 1, "关注": 2, "次级": 3, "可疑": 4, "损失": 5}),
 }
+# The restructured flag (重组标志): yes / no in the spellings core systems export.
+YES_NO = {
+    **{parsing.normalize_header(word): True for word in ("是", "Y", "yes", "1", "true", "重组")},
+    **{parsing.normalize_header(word): False for word in ("否", "N", "no", "0", "false")},
+}
 CHINESE_CLASS = {1: "正常", 2: "关注", 3: "次级", 4: "可疑", 5: "损失"}
 
 
@@ -136,6 +141,8 @@ CELL_PARSERS: dict[str, Callable] = {
     "risk_class": _choice(RISK_CLASSES),
     "officer_no": _code(20),
     "as_of": parsing.date,
+    "restructured": _choice(YES_NO),
+    "restructured_on": parsing.date,
 }
 # The value of a blank optional cell; None for the others (repayment day and class are
 # derived from other cells, see staged_row).
@@ -149,6 +156,7 @@ BLANK_VALUES = {
     "overdue_principal": Decimal("0.00"),
     "overdue_interest": Decimal("0.00"),
     "days_past_due": 0,
+    "restructured": False,
 }
 
 
@@ -209,6 +217,7 @@ SmallInt = Annotated[int, "smallint"]
 Date = Annotated[dt.date, "date"]
 Money = Annotated[Decimal, "numeric(16,2)"]
 Rate = Annotated[Decimal, "numeric(7,4)"]
+Bool = Annotated[bool, "boolean"]
 
 
 class LedgerRow(NamedTuple):
@@ -243,6 +252,8 @@ class LedgerRow(NamedTuple):
     risk_class: SmallInt
     officer_id: Id
     as_of: Date
+    restructured: Bool
+    restructured_on: Date
 
 
 # Staging column -> SQL type, in LedgerRow's order.
@@ -285,4 +296,6 @@ def staged_row(number: int, cells: Cells, *, branch_id: int, officer_id: int) ->
         int(risk_class_floor(days_past_due)) if cells.risk_class is None else cells.risk_class,
         officer_id,
         cells.as_of,
+        bool(cells.restructured),
+        cells.restructured_on,
     )

@@ -112,6 +112,22 @@ def class_within_overdue_floor(row: Cells, fail: Fail) -> None:
         )
 
 
+def restructured_on_in_loan_term(row: Cells, fail: Fail) -> None:
+    """A restructuring date (重组日期) lies between disbursement and the data date."""
+    if row.restructured_on is None:
+        return
+    if row.restructured is False:
+        fail("restructured_on", _("A restructuring date needs the restructured flag set to yes."))
+    elif (row.disbursed_on and row.restructured_on < row.disbursed_on) or (
+        row.as_of and row.restructured_on > row.as_of
+    ):
+        fail(
+            "restructured_on",
+            _("The restructuring date %(value)s must lie between disbursement and the data date."),
+            {"value": row.restructured_on},
+        )
+
+
 def row_rules(*, today: dt.date) -> tuple[Rule, ...]:
     """The rules of one row, in the order their errors are reported."""
     return (
@@ -125,4 +141,5 @@ def row_rules(*, today: dt.date) -> tuple[Rule, ...]:
         repayment_day_in_month,
         partial(as_of_not_in_future, today=today),
         class_within_overdue_floor,
+        restructured_on_in_loan_term,
     )

@@ -93,6 +93,8 @@ class LoanSerializer(serializers.ModelSerializer):
             "bucket",
             "risk_class",
             "risk_class_label",
+            "restructured",
+            "class_floor",
             "status",
         ]
 

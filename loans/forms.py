@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from loans.domain import Bucket, RiskClass
-from loans.models import Product
+from loans.models import Product, RepaymentMethod, RestructuringKind
 
 
 class LoanFilterForm(forms.Form):
@@ -22,7 +22,12 @@ class LoanFilterForm(forms.Form):
     # The dashboard's drill-downs: every non-performing loan, every overdue loan.
     group = forms.ChoiceField(
         label=_("Group"),
-        choices=[("", "—"), ("npl", _("Non-performing")), ("overdue", _("Overdue"))],
+        choices=[
+            ("", "—"),
+            ("npl", _("Non-performing")),
+            ("overdue", _("Overdue")),
+            ("restructured", _("Restructured")),
+        ],
         required=False,
     )
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False, to_field_name="code")
@@ -71,6 +76,39 @@ class ClassificationDecideForm(forms.Form):
         max_length=2000,
         help_text=_("Required when rejecting."),
     )
+
+
+class RestructuringForm(forms.Form):
+    """A restructuring proposal (重组 / 展期): the adjustments and the new terms."""
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Adjustments"), choices=RestructuringKind.choices, widget=forms.CheckboxSelectMultiple
+    )
+    difficulty = forms.CharField(
+        label=_("Financial difficulty of the debtor"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+    )
+    new_matures_on = forms.DateField(
+        label=_("New maturity"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    new_annual_rate = forms.DecimalField(
+        label=_("New annual rate (%)"), max_digits=7, decimal_places=4, min_value=0, max_value=35
+    )
+    new_repayment_method = forms.ChoiceField(label=_("New repayment method"), choices=RepaymentMethod.choices)
+    new_repayment_day = forms.IntegerField(label=_("New repayment day"), min_value=1, max_value=31)
+
+
+class RestructuringReviewForm(forms.Form):
+    """The branch head's review at the end of the observation period."""
+
+    resolved = forms.TypedChoiceField(
+        label=_("Financial difficulty of the debtor"),
+        choices=[("1", _("Resolved: leave restructured status")), ("0", _("Not resolved: observe again"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
 
 class QuoteDateForm(forms.Form):

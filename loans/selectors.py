@@ -24,6 +24,8 @@ from loans.models import (
     Loan,
     PersonalField,
     Repayment,
+    Restructuring,
+    RestructuringStatus,
     ScheduleLine,
 )
 
@@ -52,6 +54,7 @@ LOAN_SORTS = {
 LOAN_GROUPS = {
     "npl": Q(risk_class__in=NON_PERFORMING_CLASSES),
     "overdue": Q(days_past_due__gt=0),
+    "restructured": Q(restructured=True),
 }
 
 
@@ -256,3 +259,39 @@ def industry_policy_for(codes: set[str]) -> dict[str, IndustryPolicy]:
                 result[code] = policy
                 break
     return result
+
+
+def restructurings_pending_for(user) -> QuerySet[Restructuring]:
+    """Restructuring proposals waiting for this branch head (loans of their own branch)."""
+    profile = profile_of(user)
+    if profile is None:
+        return Restructuring.objects.none()
+    return (
+        Restructuring.objects.filter(
+            status=RestructuringStatus.PROPOSED,
+            loan__in=loans_visible_to(user),
+            loan__branch_id=profile.branch_id,
+        )
+        .select_related("loan__borrower", "proposed_by__profile")
+        .order_by("proposed_at")
+    )
+
+
+def restructurings_in_observation_for(user) -> QuerySet[Restructuring]:
+    """Restructured loans in their observation period, as the user may see them."""
+    return (
+        Restructuring.objects.filter(
+            status=RestructuringStatus.APPROVED, left_on__isnull=True, loan__in=loans_visible_to(user)
+        )
+        .select_related("loan__borrower")
+        .order_by("observation_ends_on", "pk")
+    )
+
+
+def restructurings_of(loan: Loan) -> list[Restructuring]:
+    """A loan's restructurings, newest first, with their observation restarts."""
+    return list(
+        loan.restructurings.select_related("proposed_by__profile", "decided_by__profile").prefetch_related(
+            "restarts"
+        )
+    )

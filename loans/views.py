@@ -38,6 +38,7 @@ from loans.selectors import (
     loans_visible_to,
     may_reveal_portfolio,
     officers_visible_to,
+    restructurings_of,
     schedule_shown,
 )
 from loans.selectors import (
@@ -200,6 +201,7 @@ def _loan_detail_page(request, loan_no: str, *, revealed: bool = False, status: 
             "today": timezone.localdate(),
             "quote_form": quote_form,
             "quote": loan_quote(loan=loan, on=quote_on),
+            "restructurings": restructurings_of(loan),
         },
         status=status,
     )

@@ -16,6 +16,7 @@ from ledger_import.rows import STAGE_TYPES, LedgerRow
 from ledger_import.services.history import history_context
 from ledger_import.services.warnings import class_kept_warnings, refused_loans, stale_row_warnings
 from loans.models import LoanStatus
+from loans.services import restructuring_import_flags
 
 # One upload writes at a time: two merges of overlapping files would interleave (core.locks).
 UPLOAD_LOCK = "ledger_import.write"
@@ -164,6 +165,15 @@ def _upsert_loans(cursor) -> list[tuple[int, bool]]:
     return written
 
 
+def _restructured_flags(cursor) -> dict[int, dt.date | None]:
+    """Loans the file flags restructured (重组标志 是), with the file's restructuring date."""
+    cursor.execute(
+        "SELECT l.id, s.restructured_on FROM ledger_stage s JOIN loans_loan l ON l.loan_no = s.loan_no"
+        " WHERE s.restructured"
+    )
+    return dict(cursor.fetchall())
+
+
 def _missing_loans(cursor, branch_ids: list[int]) -> list[tuple]:
     """Active loans of the file's branches that the file does not list."""
     cursor.execute(
@@ -211,6 +221,10 @@ def merge(rows: list[LedgerRow], *, allowed_branch_ids, history: dict) -> Merged
         missing = _missing_loans(cursor, branch_ids)
         cursor.execute("SELECT max(as_of) FROM ledger_stage")
         (newest,) = cursor.fetchone()
+        flags = _restructured_flags(cursor)
+    # Restructured flags from the core system (docs/ledger-import-format.md): a loan without a
+    # restructuring in observation here is marked restructured, with the floor of art. 20.
+    marked = restructuring_import_flags(flags=flags, as_of=newest) if flags else 0
 
     created = sum(1 for _id, was_created in loan_flags if was_created)
     updated = len(loan_flags) - created
@@ -230,5 +244,7 @@ def merge(rows: list[LedgerRow], *, allowed_branch_ids, history: dict) -> Merged
         "branch_ids": branch_ids,
         "as_of": newest.isoformat() if newest else None,
         "warnings": len(warnings),
+        "restructured_marked": marked,
     }
-    return Merged(summary, warnings, [loan_id for loan_id, _created in loan_flags], newest)
+    written = sorted({loan_id for loan_id, _created in loan_flags} | set(flags if marked else ()))
+    return Merged(summary, warnings, written, newest)
