@@ -11,6 +11,7 @@ DEMO_MODULES = (
     "accounts.demo",
     "ledger_import.demo",
     "loans.demo",
+    "loans.demo_restructuring",
     "loan_collections.demo",
     "compliance.demo",
     "post_loan.demo",
