@@ -20,9 +20,9 @@ def _figures(scope: DashboardScope) -> dict:
         loans = loans.filter(officer_id=scope.officer_id)
     figures = loans.aggregate(
         count=Count("id"),
-        balance=Sum("balance"),
+        total=Sum("balance"),
         npl_count=Count("id", filter=Q(risk_class__in=NON_PERFORMING_CLASSES)),
-        npl_balance=Sum("balance", filter=Q(risk_class__in=NON_PERFORMING_CLASSES)),
+        npl_total=Sum("balance", filter=Q(risk_class__in=NON_PERFORMING_CLASSES)),
         overdue_count=Count("id", filter=Q(days_past_due__gt=0)),
     )
     return {key: value or 0 for key, value in figures.items()}
@@ -36,8 +36,8 @@ def _context(scope: DashboardScope) -> dict | None:
 def report_tables(scope: DashboardScope) -> list[ReportTable]:
     figures = _figures(scope)
     rows = [
-        [_("Restructured loans in observation"), figures["count"], format_wan(figures["balance"])],
-        [_("of which non-performing"), figures["npl_count"], format_wan(figures["npl_balance"])],
+        [_("Restructured loans in observation"), figures["count"], format_wan(figures["total"])],
+        [_("of which non-performing"), figures["npl_count"], format_wan(figures["npl_total"])],
         [_("of which overdue"), figures["overdue_count"], "—"],
     ]
     return [

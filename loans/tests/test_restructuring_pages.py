@@ -8,6 +8,8 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from core.registry import DashboardScope
+from loans.dashboard_sections import report_tables
 from loans.factories import BorrowerFactory, LoanFactory, RestructuringFactory
 from loans.models import Restructuring, RestructuringStatus
 
@@ -59,7 +61,7 @@ def test_a_bad_proposal_shows_the_error_and_writes_nothing(client_for, officer, 
         },
     )
     assert response.status_code == 200
-    assert "extension needs a maturity later" in response.content.decode()
+    assert "展期后的到期日须晚于 2028-06-15" in response.content.decode()
     assert not Restructuring.objects.exists()
 
 
@@ -90,3 +92,16 @@ def test_the_api_lists_a_loans_restructurings_and_the_flag(officer, other_office
     assert body[0]["kinds"] == ["extension"] and body[0]["status"] == "proposed"
     assert _api(officer).get(f"/api/v1/loans/{loan.loan_no}/").json()["restructured"] is False
     assert _api(other_officer).get(f"/api/v1/loans/{loan.loan_no}/restructurings/").status_code == 404
+
+
+def test_the_dashboard_and_the_monthly_report_count_restructured_loans(
+    client_for, officer, branch_head, branch
+):
+    loan_of(officer, branch, restructured=True, class_floor=2, risk_class=2)
+    loan_of(officer, branch, restructured=True, class_floor=3, risk_class=3)
+    loan_of(officer, branch)
+    page = client_for(branch_head).get(reverse("dashboard")).content.decode()
+    assert 'data-testid="dashboard-restructured"' in page
+    scope = DashboardScope(user=branch_head, branch_ids=frozenset({branch.pk}), officer_id=None, as_of=None)
+    (table,) = report_tables(scope)
+    assert [row[1] for row in table.rows] == [2, 1, 0]

@@ -127,6 +127,30 @@ def pending_upgrade(p):
     return {"pk": change.pk}
 
 
+def pending_restructuring(p):
+    from loans.factories import RestructuringFactory
+
+    return {"pk": RestructuringFactory(loan=_loan(p), proposed_by=p.officer).pk}
+
+
+def restructuring_in_observation(p):
+    from loans.factories import RestructuringFactory
+    from loans.models import RestructuringStatus
+
+    restructuring = RestructuringFactory(
+        loan=_loan(p, risk_class=2, class_floor=2, restructured=True),
+        proposed_by=p.officer,
+        status=RestructuringStatus.APPROVED,
+        decided_at=timezone.now(),
+        decided_by=p.branch_head,
+        class_floor=2,
+        effective_on=dt.date(2026, 1, 1),
+        observation_starts_on=dt.date(2026, 1, 15),
+        observation_ends_on=dt.date(2027, 1, 15),
+    )
+    return {"pk": restructuring.pk}
+
+
 def _action(p):
     from post_loan.factories import RequiredActionFactory
 
@@ -384,6 +408,10 @@ REGISTRY: dict[str, Spec] = {
     "classification-decide": head_only(pending_upgrade),
     "api-loan-detail": officer_owned(loan_no),
     "api-loan-quote": officer_owned(loan_no),
+    "restructuring-create": officer_owned(loan_no, method="post"),
+    "restructuring-decide": head_only(pending_restructuring),
+    "restructuring-review": head_only(restructuring_in_observation),
+    "api-loan-restructurings": officer_owned(loan_no),
     # required actions
     "action-detail": officer_owned(action_pk),
     "action-evidence": officer_owned(action_evidence),
