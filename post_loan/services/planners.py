@@ -177,8 +177,12 @@ def _before_date(
     template: ActionTemplate, loan: LoanFacts, window: Window, day: dt.date, reason: str
 ) -> Iterator[PlannedAction]:
     """One action due N days before ``day``, created when that due date enters the window
-    (like every scheduled template: a date more than LOOKBACK_DAYS past is not charged)."""
+    (like every scheduled template: a date more than LOOKBACK_DAYS past is not charged). A
+    loan that entered this system after that day gets it due the day it arrived: an insurance
+    or licence already run out still needs the action, and the date stays the same each run."""
     due_on = day - dt.timedelta(days=template.offset_days)
+    if not window.earliest:
+        due_on = max(due_on, loan.created_on)
     if window.start_for(loan) <= due_on <= window.end:
         yield PlannedAction(loan, template, due_on, reason % {"day": day.isoformat()})
 
