@@ -40,6 +40,7 @@ MENU: tuple[NavItem | NavGroup, ...] = (
         (
             NavItem(_("My actions"), "actions-worklist"),
             NavItem(_("Required actions"), "actions-branch", OVERSIGHT_ROLES),
+            NavItem(_("Coming due"), "coming-due"),
             NavItem(_("Risk screening"), "screening-home"),
             NavItem(_("Guarantee circles"), "guarantee-circles", OVERSIGHT_ROLES),
         ),

@@ -22,6 +22,8 @@ from core.api import StrictPageNumberPagination, conflict_from, error_responses,
 from loans.domain import RiskClass
 from loans.models import (
     MONEY,
+    Collateral,
+    Guarantor,
     Loan,
     PersonalField,
     Product,
@@ -118,12 +120,36 @@ class LoanSerializer(serializers.ModelSerializer):
         return self._personal(loan, PersonalField.PHONE)
 
 
+class CollateralSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Collateral
+        fields = ["kind", "description", "appraised_value", "appraised_on", "insurance_expires_on"]
+
+
+class GuarantorSerializer(serializers.ModelSerializer):
+    """No ID number or phone: a guarantor's personal data is not served here."""
+
+    class Meta:
+        model = Guarantor
+        fields = ["guarantor_type", "name", "relation", "guarantee_ends_on"]
+
+
 class LoanDetailSerializer(LoanSerializer):
     schedule = ScheduleLineSerializer(many=True)
     repayments = RepaymentSerializer(many=True)
+    # The coming-due dates (到期预警): licence, collateral revaluation and insurance, guarantees.
+    borrower_licence_expires_on = serializers.DateField(source="borrower.licence_expires_on", allow_null=True)
+    collateral = CollateralSerializer(many=True)
+    guarantors = GuarantorSerializer(many=True)
 
     class Meta(LoanSerializer.Meta):
-        fields = LoanSerializer.Meta.fields + ["schedule", "repayments"]
+        fields = LoanSerializer.Meta.fields + [
+            "schedule",
+            "repayments",
+            "borrower_licence_expires_on",
+            "collateral",
+            "guarantors",
+        ]
 
 
 # Database ids are PostgreSQL integers; a larger number can name nothing.

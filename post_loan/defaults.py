@@ -5,6 +5,11 @@ corporate post-loan rules the branch studies on Monday mornings), 《个人贷�
 (CBRC 2010, art. 35-37: post-loan checks of individual loans and their collateral) and
 《流动资金贷款管理暂行办法》 (CBRC 2010, art. 30: fund-use monitoring). The days and
 intervals are the branch's usual practice; the branch head edits them on /actions/templates/.
+
+Coming due (到期预警, docs/domain.md): the 90/60/30-day maturity steps and the 30 days
+before an insurance, a business licence or a guarantee runs out are the branch's practice;
+the yearly revaluation follows 《商业银行押品管理指引》(银监发〔2017〕16号), which asks for
+revaluation at least once a year (article number from memory, not checked against the text).
 """
 
 from loans.models import BorrowerType, Guarantee
@@ -13,8 +18,13 @@ from post_loan.models import RecordField, Trigger
 CORPORATE_RULES = "《对公信贷业务贷后管理实施细则》"
 INDIVIDUAL_RULES = "《个人贷款管理暂行办法》第三十五至三十七条"
 WORKING_CAPITAL_RULES = "《流动资金贷款管理暂行办法》第三十条"
+COLLATERAL_RULES = "《商业银行押品管理指引》（银监发〔2017〕16号）"
+PRACTICE = "支行贷后管理惯例"
 
 F = RecordField
+
+# The 30-day maturity template was called "到期前提示还款" before the 90/60/30 steps.
+MATURITY_REMINDER_NAME = "到期前30日安排还款或续贷"
 
 DEFAULT_TEMPLATES = [
     {
@@ -74,9 +84,27 @@ DEFAULT_TEMPLATES = [
         "required_fields": [F.FINDINGS],
     },
     {
+        "code": "maturity-arrange-90",
+        "name": "到期前90日安排还款或续贷",
+        "description": "贷款到期前90日了解借款人还款来源，确定到期还款或续贷方案。",
+        "source": PRACTICE,
+        "trigger": Trigger.BEFORE_MATURITY,
+        "offset_days": 90,
+        "required_fields": [F.FINDINGS],
+    },
+    {
+        "code": "maturity-arrange-60",
+        "name": "到期前60日安排还款或续贷",
+        "description": "贷款到期前60日落实还款资金来源；需续贷的，收集资料并提交续贷申请。",
+        "source": PRACTICE,
+        "trigger": Trigger.BEFORE_MATURITY,
+        "offset_days": 60,
+        "required_fields": [F.FINDINGS],
+    },
+    {
         "code": "maturity-reminder",
-        "name": "到期前提示还款",
-        "description": "贷款到期前30日提示借款人准备还款资金，了解还款来源落实情况。",
+        "name": MATURITY_REMINDER_NAME,
+        "description": "贷款到期前30日提示借款人准备还款资金，确认到期还款或续贷安排已落实。",
         "source": CORPORATE_RULES,
         "trigger": Trigger.BEFORE_MATURITY,
         "offset_days": 30,
@@ -86,7 +114,7 @@ DEFAULT_TEMPLATES = [
         "code": "collateral-reappraisal",
         "name": "抵押物重估",
         "description": "每12个月重估抵押物价值，现场查看抵押物状况和权证。",
-        "source": CORPORATE_RULES,
+        "source": COLLATERAL_RULES,
         "trigger": Trigger.COLLATERAL_REAPPRAISAL,
         "interval_months": 12,
         "guarantees": [Guarantee.MORTGAGE, Guarantee.PLEDGE],
@@ -128,4 +156,42 @@ DEFAULT_TEMPLATES = [
         "offset_days": 10,
         "required_fields": [F.FINDINGS, F.SITE_VISIT, F.ATTACHMENTS],
     },
+    {
+        "code": "insurance-renewal",
+        "name": "抵押物保险到期续保",
+        "description": "抵押物保险到期前30日督促借款人续保，核对保单第一受益人为本行，收取新保单复印件。",
+        "source": COLLATERAL_RULES,
+        "trigger": Trigger.INSURANCE_EXPIRY,
+        "offset_days": 30,
+        "guarantees": [Guarantee.MORTGAGE, Guarantee.PLEDGE],
+        "required_fields": [F.FINDINGS, F.ATTACHMENTS],
+    },
+    {
+        "code": "licence-renewal",
+        "name": "营业执照到期核实",
+        "description": "借款企业营业执照到期前30日核实换领情况，收取新执照复印件，关注经营期限能否覆盖贷款期限。",
+        "source": CORPORATE_RULES,
+        "trigger": Trigger.LICENCE_EXPIRY,
+        "offset_days": 30,
+        "borrower_type": BorrowerType.CORPORATE,
+        "required_fields": [F.FINDINGS, F.ATTACHMENTS],
+    },
+    {
+        "code": "guarantee-gap",
+        "name": "保证合同先于贷款到期",
+        "description": "保证合同早于贷款到期：到期前30日与保证人续签保证合同或追加担保，避免贷款失去担保。",
+        "source": PRACTICE,
+        "trigger": Trigger.GUARANTEE_ENDS_EARLY,
+        "offset_days": 30,
+        "required_fields": [F.FINDINGS, F.ATTACHMENTS],
+    },
 ]
+
+# Added with the coming-due warnings (到期预警): a database seeded before them gets these.
+COMING_DUE_CODES = (
+    "maturity-arrange-90",
+    "maturity-arrange-60",
+    "insurance-renewal",
+    "licence-renewal",
+    "guarantee-gap",
+)

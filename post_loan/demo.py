@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import Role, StaffProfile
 from core.demo_output import say
-from loans.models import Loan, LoanStatus
+from loans.models import Borrower, BorrowerType, Collateral, Guarantor, Loan, LoanStatus
 from post_loan.models import ActionStatus, RecordField, RequiredAction
 from post_loan.services import (
     action_templates_seed,
@@ -56,12 +56,74 @@ def _left_late(actions, *, already_late, today: dt.date) -> set[int]:
     return set(chosen)
 
 
+# Coming due (到期预警) for every demo officer: days from today of each date set.
+INSURANCE_DAYS = (20, -5)  # one expiring soon, one expired already
+REVALUATION_DAYS = 15
+LICENCE_DAYS = 45
+GUARANTEE_DAYS = 25
+
+
+def _first(queryset):
+    """The first row of a loan at least 100 days from maturity (every date set falls before it)."""
+    return queryset.order_by("pk").first()
+
+
+def _revaluations(collateral, *, today: dt.date) -> int:
+    """A model branch revalues its collateral yearly: the ledger demo's appraisals at
+    disbursement become recent revaluations, but for one due in REVALUATION_DAYS and one a
+    week overdue, so that both show."""
+    items = list(collateral.filter(appraised_on__lt=today - dt.timedelta(days=300)).order_by("pk"))
+    for index, item in enumerate(items):
+        if index == 0:
+            item.appraised_on = today - dt.timedelta(days=365 - REVALUATION_DAYS)
+        elif index == 1:
+            item.appraised_on = today - dt.timedelta(days=365 + 7)
+        else:
+            item.appraised_on = today - dt.timedelta(days=30 + item.pk % 240)
+        item.save(update_fields=["appraised_on"])
+    return len(items)
+
+
+def _coming_due_dates(today: dt.date) -> int:
+    """Give each demo officer one item of each coming-due kind on their own loans, once: an
+    officer who has such a date already is left alone, so running the demo again changes
+    nothing. Loans maturing within 90 days come from the ledger demo itself."""
+    far = today + dt.timedelta(days=100)
+    mine = Loan.objects.filter(status=LoanStatus.ACTIVE, matures_on__gt=far)
+    changed = 0
+    for officer_id in StaffProfile.objects.filter(role=Role.OFFICER).values_list("user_id", flat=True):
+        loans = mine.filter(officer_id=officer_id)
+        collateral = Collateral.objects.filter(loan__in=loans)
+        if not collateral.filter(insurance_expires_on__isnull=False).exists():
+            for days, item in zip(
+                INSURANCE_DAYS, collateral.order_by("pk")[: len(INSURANCE_DAYS)], strict=False
+            ):
+                item.insurance_expires_on = today + dt.timedelta(days=days)
+                item.save(update_fields=["insurance_expires_on"])
+                changed += 1
+            changed += _revaluations(collateral.exclude(insurance_expires_on__isnull=False), today=today)
+        borrowers = Borrower.objects.filter(loans__in=loans, borrower_type=BorrowerType.CORPORATE)
+        if not Borrower.objects.filter(officer_id=officer_id, licence_expires_on__isnull=False).exists():
+            changed += Borrower.objects.filter(pk=getattr(_first(borrowers), "pk", None)).update(
+                licence_expires_on=today + dt.timedelta(days=LICENCE_DAYS)
+            )
+        guarantors = Guarantor.objects.filter(loan__in=loans)
+        if not Guarantor.objects.filter(
+            loan__officer_id=officer_id, guarantee_ends_on__isnull=False
+        ).exists():
+            changed += Guarantor.objects.filter(pk=getattr(_first(guarantors), "pk", None)).update(
+                guarantee_ends_on=today + dt.timedelta(days=GUARANTEE_DAYS)
+            )
+    return changed
+
+
 def seed(*, stdout=None) -> None:
     templates = action_templates_seed()
     if not Loan.objects.filter(status=LoanStatus.ACTIVE).exists():
         say(stdout, f"required actions: {templates} templates; no loans yet, no actions")
         return
     today = timezone.localdate()
+    dated = _coming_due_dates(today)
     created = required_actions_generate(as_of=today, earliest=today - dt.timedelta(days=HISTORY_DAYS))
     heads = {
         profile.branch_id: profile.user
@@ -114,5 +176,5 @@ def seed(*, stdout=None) -> None:
     say(
         stdout,
         f"required actions: {templates} templates, {created} actions created, {done} recorded done, "
-        f"{late} marked late",
+        f"{late} marked late; {dated} coming-due dates set",
     )

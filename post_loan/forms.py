@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.access import RESPONSIBLE_ROLES
 from loans.models import Guarantee, Product
+from post_loan.coming_due import DEFAULT_HORIZON, HORIZONS, KIND_CHOICES
 from post_loan.models import ActionStatus, ActionTemplate, RecordField, RequiredAction
 from post_loan.services import TEXT_RECORD_FIELDS, YES_NO_RECORD_FIELDS
 
@@ -182,3 +183,14 @@ class ActionFilterForm(forms.Form):
         self.fields["officer"].label_from_instance = lambda user: getattr(
             getattr(user, "profile", None), "full_name", user.get_username()
         )
+
+
+class ComingDueFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *KIND_CHOICES], required=False)
+    horizon = forms.TypedChoiceField(
+        label=_("Within"),
+        choices=[(days, _("%(days)s days") % {"days": days}) for days in HORIZONS],
+        coerce=int,
+        required=False,
+        empty_value=DEFAULT_HORIZON,
+    )

@@ -21,6 +21,10 @@ class Trigger(models.TextChoices):
     ON_CLASS_WORSENED = "on_class_worsened", _("When the five-tier class worsens")
     ON_SIGNAL = "on_signal", _("When an early-warning signal is raised")
     ON_PROJECT_FLAG = "on_project_flag", _("When a property project is flagged")
+    # Coming due (到期预警): N days before a date the ledger records runs out.
+    INSURANCE_EXPIRY = "insurance_expiry", _("N days before the collateral insurance expires")
+    LICENCE_EXPIRY = "licence_expiry", _("N days before the business licence expires")
+    GUARANTEE_ENDS_EARLY = "guarantee_ends_early", _("N days before a guarantee ends ahead of the loan")
 
 
 # Triggers the daily job computes from loan dates; the others are raised by events.
@@ -29,6 +33,9 @@ SCHEDULED_TRIGGERS = (
     Trigger.PERIODIC,
     Trigger.BEFORE_MATURITY,
     Trigger.COLLATERAL_REAPPRAISAL,
+    Trigger.INSURANCE_EXPIRY,
+    Trigger.LICENCE_EXPIRY,
+    Trigger.GUARANTEE_ENDS_EARLY,
 )
 MONTHLY_TRIGGERS = (Trigger.PERIODIC, Trigger.COLLATERAL_REAPPRAISAL)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from post_loan.services import (
     actions_digest_send,
+    coming_due_weekly_digest_send,
     late_actions_weekly_digest_send,
     required_actions_generate,
     required_actions_mark_late,
@@ -35,3 +36,8 @@ def send_actions_digest(day: str | None = None) -> int:
 @shared_task
 def send_late_actions_weekly_digest(day: str | None = None) -> int:
     return late_actions_weekly_digest_send(day=_day(day))
+
+
+@shared_task
+def send_coming_due_weekly_digest(day: str | None = None) -> int:
+    return coming_due_weekly_digest_send(day=_day(day))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/waive/", views.action_waive, name="action-waive"),
     path("<int:pk>/reassign/", views.action_reassign, name="action-reassign"),
     path("loan/<int:loan_id>/new/", views.action_create, name="action-create"),
+    path("coming-due/", views.coming_due, name="coming-due"),
     path("branch/", views.branch_overview, name="actions-branch"),
     path("scorecard/", views.monthly_scorecard, name="actions-scorecard"),
     path("penalties/", views.penalty_list, name="actions-penalties"),

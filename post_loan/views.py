@@ -1,4 +1,5 @@
 import datetime as dt
+from collections import Counter
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
@@ -10,12 +11,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import APPROVER_ROLES, OVERSIGHT_ROLES, role_required, visible_branch_ids
+from accounts.models import StaffProfile
 from core.forms import submit_form
 from loans.selectors import loans_visible_to
+from post_loan.coming_due import DEFAULT_HORIZON, KIND_LABELS, coming_due_visible_to
 from post_loan.domain import month_bounds
 from post_loan.forms import (
     ActionFilterForm,
     ActionTemplateForm,
+    ComingDueFilterForm,
     CompletionForm,
     NewActionForm,
     ReassignForm,
@@ -246,3 +250,35 @@ def template_edit(request, pk=None):
         messages.success(request, _("Template saved."))
         return redirect("action-template-list")
     return render(request, "post_loan/template_form.html", {"form": form, "template": template})
+
+
+def coming_due(request):
+    """到期预警: what falls due within 30/60/90 days on the loans the user sees."""
+    form = ComingDueFilterForm(request.GET or None)
+    kind, horizon = "", DEFAULT_HORIZON
+    if form.is_valid():
+        kind, horizon = form.cleaned_data["kind"], form.cleaned_data["horizon"]
+    today = timezone.localdate()
+    items = coming_due_visible_to(request.user, as_of=today, horizon=horizon, kind=kind or None)
+    counts = Counter(item.kind for item in items)
+    page = Paginator(items, 100).get_page(request.GET.get("page"))
+    names = dict(
+        StaffProfile.objects.filter(user_id__in={item.officer_id for item in page}).values_list(
+            "user_id", "full_name"
+        )
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "post_loan/coming_due.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": [(item, names.get(item.officer_id, "")) for item in page],
+            "counts": [(label, counts.get(key, 0)) for key, label in KIND_LABELS.items()],
+            "horizon": horizon,
+            "today": today,
+            "query": query.urlencode(),
+        },
+    )

@@ -55,6 +55,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "post_loan.tasks.send_late_actions_weekly_digest",
         "schedule": crontab(hour=8, minute=0, day_of_week="mon"),
     },
+    # Every Monday at 07:45: each officer's coming-due list (到期预警周报): maturities,
+    # revaluations, insurance, business licences and guarantees ending within 90 days.
+    "coming-due-weekly-digest": {
+        "task": "post_loan.tasks.send_coming_due_weekly_digest",
+        "schedule": crontab(hour=7, minute=45, day_of_week="mon"),
+    },
     # Every day at 05:15, after the delinquency recompute (05:00) and before the required
     # actions (05:30): flag every loan of a guarantee circle with an overdue member (担保圈).
     "guarantee-contagion": {

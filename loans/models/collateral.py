@@ -31,6 +31,8 @@ class Collateral(models.Model):
     appraised_value = models.DecimalField(_("appraised value"), **MONEY)
     appraised_on = models.DateField(_("appraised on"))
     registration_no = models.CharField(_("registration certificate number"), max_length=60, blank=True)
+    # The collateral's insurance (抵押物保险) runs out on this day; empty when not insured.
+    insurance_expires_on = models.DateField(_("insurance expires on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("collateral")
@@ -53,6 +55,8 @@ class Guarantor(models.Model):
     id_number = models.CharField(_("ID number"), max_length=18)
     relation = models.CharField(_("relation to the borrower"), max_length=50, blank=True)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # The guarantee contract (保证合同) ends on this day; empty: it runs as long as the loan.
+    guarantee_ends_on = models.DateField(_("guarantee ends on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("guarantor")

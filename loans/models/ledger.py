@@ -78,6 +78,9 @@ class Borrower(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     is_vip = models.BooleanField(_("VIP customer"), default=False)
     contribution_note = models.TextField(_("overall contribution"), blank=True)
+    # A corporate borrower's business licence (营业执照) runs out on this day; empty for
+    # individuals (a check) and for a licence without a term (长期).
+    licence_expires_on = models.DateField(_("business licence expires on"), null=True, blank=True)
     branch = models.ForeignKey(
         "accounts.Branch", verbose_name=_("branch"), on_delete=models.PROTECT, related_name="borrowers"
     )
@@ -98,6 +101,13 @@ class Borrower(models.Model):
             models.Index(fields=["branch", "officer"]),
             models.Index(fields=["officer"]),
             models.Index(fields=["name"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(licence_expires_on__isnull=True) | Q(borrower_type=BorrowerType.CORPORATE),
+                name="borrower_licence_corporate_only",
+                violation_error_message=_("Only a corporate borrower has a business licence."),
+            ),
         ]
 
     def __str__(self):

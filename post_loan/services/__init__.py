@@ -13,7 +13,12 @@ from post_loan.services.completion import (
     required_action_complete,
     validate_evidence_file,
 )
-from post_loan.services.digests import DIGEST_DAYS, actions_digest_send, late_actions_weekly_digest_send
+from post_loan.services.digests import (
+    DIGEST_DAYS,
+    actions_digest_send,
+    coming_due_weekly_digest_send,
+    late_actions_weekly_digest_send,
+)
 from post_loan.services.generation import (
     BATCH_SIZE,
     required_action_create,
@@ -38,6 +43,7 @@ __all__ = [
     "action_template_save",
     "action_templates_seed",
     "actions_digest_send",
+    "coming_due_weekly_digest_send",
     "is_head_for",
     "late_actions_weekly_digest_send",
     "required_action_complete",

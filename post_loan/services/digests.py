@@ -1,14 +1,20 @@
-"""Reminder digests: the officers' morning email and the branch heads' weekly late list."""
+"""Reminder digests: the officers' morning email, the branch heads' weekly late list and
+the officers' weekly coming-due list (到期预警周报)."""
 
 import datetime as dt
 from collections import defaultdict
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 
 from accounts.access import visible_branch_ids
 from accounts.models import Role, StaffProfile
 from notifications.services import email_enqueue_many, email_queue
+from post_loan.coming_due import DEFAULT_HORIZON, ComingDueItem, active_loans, coming_due_items, group_by_kind
+from post_loan.domain import week_bounds
 from post_loan.models import OPEN_STATUSES, ActionStatus, RequiredAction
 
 DIGEST_DAYS = 7
@@ -91,6 +97,43 @@ def late_actions_weekly_digest_send(*, day: dt.date) -> int:
                 "day": day,
                 "per_officer": sorted(per_officer.items()),
                 "total": len(items),
+            },
+            enqueue=False,
+        )
+        if created:
+            queued.append(email.pk)
+    email_enqueue_many(email_ids=queued)
+    return len(queued)
+
+
+def coming_due_weekly_digest_send(*, day: dt.date) -> int:
+    """Monday email "到期预警周报" to every officer with items of their loans falling due
+    within 90 days (or overdue), grouped by kind, each with a link to the loan.
+
+    One email per officer per week (the email row's key is the week's Monday), none for an
+    officer with nothing coming due. Returns how many emails were queued now."""
+    monday, _sunday = week_bounds(day)
+    per_officer: dict[int, list[ComingDueItem]] = defaultdict(list)
+    for item in coming_due_items(active_loans(), as_of=day, horizon=DEFAULT_HORIZON):
+        per_officer[item.officer_id].append(item)
+    users = get_user_model().objects.filter(id__in=per_officer, is_active=True).exclude(email="")
+    names = dict(StaffProfile.objects.filter(user_id__in=per_officer).values_list("user_id", "full_name"))
+    queued = []
+    for user in users:
+        items = per_officer[user.pk]
+        email, created = email_queue(
+            kind="coming_due_weekly",
+            key_date=monday,
+            recipient=user,
+            template="post_loan/emails/coming_due_weekly",
+            context={
+                "name": names.get(user.pk, user.get_username()),
+                "day": day,
+                "groups": group_by_kind(items),
+                "total": len(items),
+                "overdue": sum(item.overdue for item in items),
+                "site_url": settings.SITE_URL,
+                "page_url": settings.SITE_URL + reverse("coming-due"),
             },
             enqueue=False,
         )

@@ -7,12 +7,12 @@ from collections.abc import Iterable, Iterator
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import F, Max
+from django.db.models import F, Max, Min
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from core.locks import advisory_xact_lock
-from loans.models import Collateral, Loan, LoanStatus
+from loans.models import Collateral, Guarantor, Loan, LoanStatus
 from post_loan.models import ActionTemplate, LoanClassSnapshot, RequiredAction, Trigger
 from post_loan.services.planners import LoanFacts, Window, plan_for_loan, planned_templates
 
@@ -35,6 +35,7 @@ LOAN_COLUMNS = (
     "days_past_due",
     "as_of",
     "risk_class",
+    "borrower__licence_expires_on",
 )
 
 
@@ -97,6 +98,16 @@ def _existing_keys(*, since: dt.date, loan_ids: list[int] | None) -> set[tuple[i
 def _loan_facts(loans, *, loan_ids: list[int] | None, triggers: set[str]) -> Iterator[LoanFacts]:
     """The active loans, with their last appraisal and worsened class where a template needs them."""
     appraisals = _last_appraisals(loan_ids) if Trigger.COLLATERAL_REAPPRAISAL in triggers else {}
+    insurance = (
+        _first_dates(Collateral, "insurance_expires_on", loan_ids)
+        if Trigger.INSURANCE_EXPIRY in triggers
+        else {}
+    )
+    guarantees = (
+        _first_dates(Guarantor, "guarantee_ends_on", loan_ids)
+        if Trigger.GUARANTEE_ENDS_EARLY in triggers
+        else {}
+    )
     # Loans whose class is worse than when we last looked (few): one query, no per-loan work.
     worsened = (
         dict(
@@ -124,6 +135,9 @@ def _loan_facts(loans, *, loan_ids: list[int] | None, triggers: set[str]) -> Ite
             risk_class=values["risk_class"],
             appraised_on=appraisals.get(values["id"]),
             previous_class=worsened.get(values["id"]),
+            insurance_expires_on=insurance.get(values["id"]),
+            licence_expires_on=values["borrower__licence_expires_on"],
+            guarantee_ends_on=guarantees.get(values["id"]),
         )
 
 
@@ -134,6 +148,15 @@ def _last_appraisals(loan_ids: list[int] | None) -> dict[int, dt.date]:
     return dict(
         collateral.values("loan_id").annotate(last=Max("appraised_on")).values_list("loan_id", "last")
     )
+
+
+def _first_dates(model, field: str, loan_ids: list[int] | None) -> dict[int, dt.date]:
+    """The earliest ``field`` per active loan, for the rows that record one: one grouped
+    query (collateral insurance, guarantee contract end)."""
+    rows = model.objects.filter(loan__status=LoanStatus.ACTIVE, **{f"{field}__isnull": False})
+    if loan_ids is not None:
+        rows = rows.filter(loan_id__in=loan_ids)
+    return dict(rows.values("loan_id").annotate(first=Min(field)).values_list("loan_id", "first"))
 
 
 def _insert_new(actions: list[RequiredAction]) -> int:

@@ -37,6 +37,11 @@ class LoanFacts:
     appraised_on: dt.date | None = None
     # The class when last seen, only when the loan's class is worse now.
     previous_class: int | None = None
+    # Coming due (到期预警): the first collateral insurance to expire, the corporate
+    # borrower's business licence, the first guarantee contract to end (None: none recorded).
+    insurance_expires_on: dt.date | None = None
+    licence_expires_on: dt.date | None = None
+    guarantee_ends_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,51 @@ def plan_on_class_worsened(
     )
 
 
+def _before_date(
+    template: ActionTemplate, loan: LoanFacts, window: Window, day: dt.date, reason: str
+) -> Iterator[PlannedAction]:
+    """One action due N days before ``day``, created when that due date enters the window
+    (like every scheduled template: a date more than LOOKBACK_DAYS past is not charged). A
+    loan that entered this system after that day gets it due the day it arrived: an insurance
+    or licence already run out still needs the action, and the date stays the same each run."""
+    due_on = day - dt.timedelta(days=template.offset_days)
+    if not window.earliest:
+        due_on = max(due_on, loan.created_on)
+    if window.start_for(loan) <= due_on <= window.end:
+        yield PlannedAction(loan, template, due_on, reason % {"day": day.isoformat()})
+
+
+def plan_insurance_expiry(
+    template: ActionTemplate, loan: LoanFacts, window: Window
+) -> Iterator[PlannedAction]:
+    """N days before the collateral insurance expires, if it expires before the loan
+    matures (《商业银行押品管理指引》: the collateral stays insured while it secures a loan)."""
+    day = loan.insurance_expires_on
+    if day is None or day > loan.matures_on:
+        return iter(())
+    return _before_date(template, loan, window, day, _("Collateral insurance expires on %(day)s"))
+
+
+def plan_licence_expiry(template: ActionTemplate, loan: LoanFacts, window: Window) -> Iterator[PlannedAction]:
+    """N days before a corporate borrower's business licence expires, if before the loan
+    matures (from practice: an expired licence ends the borrower's standing to repay)."""
+    day = loan.licence_expires_on
+    if day is None or day > loan.matures_on:
+        return iter(())
+    return _before_date(template, loan, window, day, _("Business licence expires on %(day)s"))
+
+
+def plan_guarantee_ends_early(
+    template: ActionTemplate, loan: LoanFacts, window: Window
+) -> Iterator[PlannedAction]:
+    """N days before a guarantee contract ends, only when it ends strictly before the loan
+    matures: ending on the maturity day covers the whole loan (from practice)."""
+    day = loan.guarantee_ends_on
+    if day is None or day >= loan.matures_on:
+        return iter(())
+    return _before_date(template, loan, window, day, _("Guarantee ends on %(day)s, before the loan matures"))
+
+
 # The triggers the daily job plans, in the order a loan's actions are created (the scheduled
 # ones first, then the events). ON_SIGNAL and ON_PROJECT_FLAG are raised by screening.
 PLANNERS: dict[str, Planner] = {
@@ -175,6 +225,9 @@ PLANNERS: dict[str, Planner] = {
     Trigger.PERIODIC: plan_periodic,
     Trigger.BEFORE_MATURITY: plan_before_maturity,
     Trigger.COLLATERAL_REAPPRAISAL: plan_collateral_reappraisal,
+    Trigger.INSURANCE_EXPIRY: plan_insurance_expiry,
+    Trigger.LICENCE_EXPIRY: plan_licence_expiry,
+    Trigger.GUARANTEE_ENDS_EARLY: plan_guarantee_ends_early,
     Trigger.ON_OVERDUE: plan_on_overdue,
     Trigger.ON_CLASS_WORSENED: plan_on_class_worsened,
 }

@@ -84,7 +84,7 @@ def test_beat_schedule_names_registered_tasks(settings):
         for entry in settings.CELERY_BEAT_SCHEDULE.values()
         if entry["task"].startswith(("post_loan.", "screening."))
     ]
-    assert len(mine) == 5 and all(name in app.tasks for name in mine)
+    assert len(mine) == 6 and all(name in app.tasks for name in mine)
 
 
 @pytest.mark.redis
