@@ -22,7 +22,12 @@ class LoanFilterForm(forms.Form):
     # The dashboard's drill-downs: every non-performing loan, every overdue loan.
     group = forms.ChoiceField(
         label=_("Group"),
-        choices=[("", "—"), ("npl", _("Non-performing")), ("overdue", _("Overdue"))],
+        choices=[
+            ("", "—"),
+            ("npl", _("Non-performing")),
+            ("overdue", _("Overdue")),
+            ("written_off", _("Written off")),
+        ],
         required=False,
     )
     branch = forms.ModelChoiceField(label=_("Branch"), queryset=None, required=False, to_field_name="code")
