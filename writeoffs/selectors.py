@@ -86,11 +86,11 @@ class WriteOffTotals:
 def write_off_totals(write_offs: QuerySet[WriteOff]) -> WriteOffTotals:
     """Totals of approved write-offs in ``write_offs`` (two queries)."""
     approved = write_offs.filter(status=WriteOffStatus.APPROVED)
-    figures = approved.aggregate(total=Sum("total"), count=Count("pk"))
+    figures = approved.aggregate(written=Sum("total"), count=Count("pk"))
     recovered = Recovery.objects.filter(write_off__in=approved.values("pk")).aggregate(total=Sum("amount"))
     return WriteOffTotals(
         count=figures["count"] or 0,
-        written_off=figures["total"] or ZERO,
+        written_off=figures["written"] or ZERO,
         recovered=recovered["total"] or ZERO,
     )
 
@@ -105,7 +105,7 @@ def write_off_figures(*, branch_ids, officer_id: int | None, as_of: dt.date) -> 
         approved = approved.filter(loan__officer_id=officer_id)
     year_start = as_of.replace(month=1, day=1)
     written = approved.aggregate(
-        total=Sum("total"),
+        in_all=Sum("total"),
         year=Sum("total", filter=Q(written_off_on__gte=year_start)),
         count=Count("pk"),
     )
@@ -113,7 +113,7 @@ def write_off_figures(*, branch_ids, officer_id: int | None, as_of: dt.date) -> 
     recovered = recoveries.aggregate(
         total=Sum("amount"), year=Sum("amount", filter=Q(recovered_on__gte=year_start))
     )
-    written_total = written["total"] or ZERO
+    written_total = written["in_all"] or ZERO
     recovered_total = recovered["total"] or ZERO
     return {
         "count": written["count"] or 0,
