@@ -52,6 +52,8 @@ MENU: tuple[NavItem | NavGroup, ...] = (
             NavItem(_("Borrowers"), "borrower-list"),
             NavItem(_("Class approvals"), "classification-pending", ONLY_HEADS),
             NavItem(_("Restructuring approvals"), "restructuring-pending", ONLY_HEADS),
+            NavItem(_("Write-off approvals"), "writeoff-pending", APPROVER_ROLES),
+            NavItem(_("Write-off register"), "writeoff-register"),
             NavItem(_("Imports"), "import-list", APPROVER_ROLES),
         ),
     ),

@@ -29,6 +29,8 @@ urlpatterns = [
     path("screening/", include("screening.urls")),
     path("guarantees/", include("guarantees.urls")),
     path("api/v1/", include("guarantees.api_urls")),
+    path("write-offs/", include("writeoffs.urls")),
+    path("api/v1/", include("writeoffs.api_urls")),
     path("api/v1/", include("post_loan.api_urls")),
     path("dashboard/", include("dashboard.urls")),
     path("api/v1/dashboard/", include("dashboard.api_urls")),

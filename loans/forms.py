@@ -27,6 +27,7 @@ class LoanFilterForm(forms.Form):
             ("npl", _("Non-performing")),
             ("overdue", _("Overdue")),
             ("restructured", _("Restructured")),
+            ("written_off", _("Written off")),
         ],
         required=False,
     )

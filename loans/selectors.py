@@ -22,6 +22,7 @@ from loans.models import (
     Guarantor,
     IndustryPolicy,
     Loan,
+    LoanStatus,
     PersonalField,
     Repayment,
     Restructuring,
@@ -50,11 +51,13 @@ LOAN_SORTS = {
     "matures_on": "matures_on",
 }
 
-# The loan list's groups (the dashboard's figures link to them).
+# The loan list's groups (the dashboard's figures link to them). NPL and overdue count the
+# active book only, as the dashboard does: a written-off loan (核销) is off the balance.
 LOAN_GROUPS = {
-    "npl": Q(risk_class__in=NON_PERFORMING_CLASSES),
-    "overdue": Q(days_past_due__gt=0),
-    "restructured": Q(restructured=True),
+    "npl": Q(status=LoanStatus.ACTIVE, risk_class__in=NON_PERFORMING_CLASSES),
+    "overdue": Q(status=LoanStatus.ACTIVE, days_past_due__gt=0),
+    "restructured": Q(status=LoanStatus.ACTIVE, restructured=True),
+    "written_off": Q(status=LoanStatus.WRITTEN_OFF),
 }
 
 

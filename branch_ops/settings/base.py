@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "loan_collections",
     "compliance",
     "guarantees",
+    "writeoffs",
     "dashboard",
 ]
 

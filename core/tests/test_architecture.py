@@ -19,7 +19,7 @@ LAYERS = (
     {"loans"},
     {"ledger_import", "compliance"},
     {"post_loan"},
-    {"screening", "loan_collections", "guarantees"},
+    {"screening", "loan_collections", "guarantees", "writeoffs"},
     {"dashboard"},
     {"branch_ops"},
 )

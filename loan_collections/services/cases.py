@@ -125,8 +125,9 @@ def cases_sync(*, as_of: dt.date, borrower_ids=None) -> dict[str, int]:
     hook, ``open_collection_cases``). A borrower with an active loan past due gets a case
     (officer: the borrower's officer); an open case gets the current overdue amount, days
     and bucket, and moves from reminder to intensive after 30 days; a case whose borrower
-    is all current is closed. Idempotent; a constant number of queries plus bulk writes.
-    Runs one at a time (with ``case_open``): a second run waits, then finds the cases."""
+    is all current is closed, unless a loan of the borrower was written off (账销案存: the
+    case stays open, the debt is still pursued). Idempotent; a constant number of queries
+    plus bulk writes. Runs one at a time (with ``case_open``): a second run waits, then finds the cases."""
     advisory_xact_lock(namespace=CASES_LOCK)
     overdue = Loan.objects.filter(status=LoanStatus.ACTIVE, days_past_due__gt=0)
     open_cases = CollectionCase.objects.filter(stage__in=OPEN_STAGES).select_for_update()
@@ -144,6 +145,13 @@ def cases_sync(*, as_of: dt.date, borrower_ids=None) -> dict[str, int]:
         )
     }
     existing = {case.borrower_id: case for case in open_cases}
+    # 账销案存: a written-off loan is off the books but the debt is still pursued, so its
+    # borrower's case is not closed by the ledger (the head closes it by hand when pursuit ends).
+    pursued = set(
+        Loan.objects.filter(borrower_id__in=list(existing), status=LoanStatus.WRITTEN_OFF).values_list(
+            "borrower_id", flat=True
+        )
+    )
     changes: list[StageChange] = []
     new_cases = []
     for borrower_id, row in figures.items():
@@ -175,7 +183,9 @@ def cases_sync(*, as_of: dt.date, borrower_ids=None) -> dict[str, int]:
     updated, promoted, closed = [], 0, 0
     for borrower_id, case in existing.items():
         row = figures.get(borrower_id)
-        if row is None:
+        if row is None and borrower_id in pursued:
+            pass  # kept open with the figures it had when the loan was written off
+        elif row is None:
             changes.append(
                 StageChange(
                     case=case,

@@ -391,6 +391,26 @@ def monthly_report(p):
     return {"pk": report.pk, "kind": "pdf"}
 
 
+def _write_off(p, **kwargs):
+    from writeoffs.factories import WriteOffFactory
+
+    return WriteOffFactory(loan__borrower=_borrower(p), **kwargs)
+
+
+def loss_loan_no(p):
+    from loans.domain import RiskClass
+
+    return {"loan_no": _loan(p, risk_class=RiskClass.LOSS).loan_no}
+
+
+def write_off_proposed(p):
+    return {"pk": _write_off(p).pk}
+
+
+def write_off_approved(p):
+    return {"pk": _write_off(p, approved=True, decided_by=p.branch_head).pk}
+
+
 # Reference data every branch shares (the industry policy list, the action templates):
 # only the roles may edit it, from any branch.
 def reference_data(build):
@@ -469,4 +489,9 @@ REGISTRY: dict[str, Spec] = {
     "import-settle": head_only(import_batch, method="post"),
     # dashboard
     "dashboard-report-file": head_only(monthly_report),
+    # write-offs
+    "writeoff-propose": officer_owned(loss_loan_no),
+    "writeoff-detail": officer_owned(write_off_approved),
+    "writeoff-decide": head_only(write_off_proposed),
+    "writeoff-recovery-create": officer_owned(write_off_approved),
 }

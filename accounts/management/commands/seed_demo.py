@@ -17,6 +17,7 @@ DEMO_MODULES = (
     "post_loan.demo",
     "screening.demo",
     "guarantees.demo",
+    "writeoffs.demo",
     "dashboard.demo",
 )
 
