@@ -42,6 +42,7 @@ MENU: tuple[NavItem | NavGroup, ...] = (
             NavItem(_("Required actions"), "actions-branch", OVERSIGHT_ROLES),
             NavItem(_("Risk screening"), "screening-home"),
             NavItem(_("Guarantee circles"), "guarantee-circles", OVERSIGHT_ROLES),
+            NavItem(_("Early-warning watchlist"), "watchlist"),
         ),
     ),
     NavGroup(

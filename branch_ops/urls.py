@@ -30,6 +30,8 @@ urlpatterns = [
     path("guarantees/", include("guarantees.urls")),
     path("api/v1/", include("guarantees.api_urls")),
     path("api/v1/", include("post_loan.api_urls")),
+    path("watchlist/", include("watchlist.urls")),
+    path("api/v1/", include("watchlist.api_urls")),
     path("dashboard/", include("dashboard.urls")),
     path("api/v1/dashboard/", include("dashboard.api_urls")),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "compliance",
     "guarantees",
     "dashboard",
+    "watchlist",
 ]
 
 MIDDLEWARE = [

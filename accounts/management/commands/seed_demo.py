@@ -17,6 +17,7 @@ DEMO_MODULES = (
     "screening.demo",
     "guarantees.demo",
     "dashboard.demo",
+    "watchlist.demo",
 )
 
 
