@@ -43,6 +43,7 @@ MENU: tuple[NavItem | NavGroup, ...] = (
             NavItem(_("Coming due"), "coming-due"),
             NavItem(_("Risk screening"), "screening-home"),
             NavItem(_("Guarantee circles"), "guarantee-circles", OVERSIGHT_ROLES),
+            NavItem(_("Early-warning watchlist"), "watchlist"),
         ),
     ),
     NavGroup(

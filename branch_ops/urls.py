@@ -32,6 +32,8 @@ urlpatterns = [
     path("write-offs/", include("writeoffs.urls")),
     path("api/v1/", include("writeoffs.api_urls")),
     path("api/v1/", include("post_loan.api_urls")),
+    path("watchlist/", include("watchlist.urls")),
+    path("api/v1/", include("watchlist.api_urls")),
     path("dashboard/", include("dashboard.urls")),
     path("api/v1/dashboard/", include("dashboard.api_urls")),
 ]

@@ -26,6 +26,9 @@ The namespaces (add a line here with any new one):
 ``guarantees.contagion`` (key 0)
     The guarantee-circle contagion check (daily job and the head's "run now"). The second
     run finds the first one's open flags and creates no second flag or action.
+``watchlist.refresh`` (key 0)
+    The early-warning watchlist refresh (daily job and the head's "run now"). The second
+    run finds the first one's open entries and creates no second entry or action.
 ``dashboard.snapshots`` (key: branch id, taken in ascending order)
     Month-end snapshots and the snapshot CSV import, per branch. The second build of a date
     replaces the first one's rows instead of colliding with them.

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "guarantees",
     "writeoffs",
     "dashboard",
+    "watchlist",
 ]
 
 MIDDLEWARE = [

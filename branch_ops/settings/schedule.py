@@ -67,6 +67,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "guarantees.tasks.run_guarantee_contagion",
         "schedule": crontab(hour=5, minute=15),
     },
+    # Every day at 05:20, after the guarantee contagion (05:15, whose flags it reads) and
+    # before the required actions (05:30): the early-warning watchlist (预警名单).
+    "watchlist-refresh": {
+        "task": "watchlist.tasks.refresh_watchlist",
+        "schedule": crontab(hour=5, minute=20),
+    },
     # Every day at 06:00: the fake-mortgage check (假按揭) over every property project.
     "fake-mortgage-check": {
         "task": "screening.tasks.run_fake_mortgage_check",

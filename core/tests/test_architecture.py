@@ -20,7 +20,7 @@ LAYERS = (
     {"ledger_import", "compliance"},
     {"post_loan"},
     {"screening", "loan_collections", "guarantees", "writeoffs"},
-    {"dashboard"},
+    {"dashboard", "watchlist"},
     {"branch_ops"},
 )
 LAYER_OF = {app: depth for depth, apps in enumerate(LAYERS) for app in apps}

@@ -19,6 +19,7 @@ DEMO_MODULES = (
     "guarantees.demo",
     "writeoffs.demo",
     "dashboard.demo",
+    "watchlist.demo",
 )
 
 
