@@ -9,6 +9,7 @@ average (``os.getloadavg``) when each job ran: the machine is shared, so read ev
 with its load.
 
     .venv/bin/python bench/jobs.py [--loans 100000] [--branches 500] [--officers 2000] [--reuse]
+                                   [--without-repayments]
 
 The day of the run is the 20th of this month (of last month before the 20th): the reminder
 day. Tasks are queued to an in-memory broker; nothing leaves the bench database.
@@ -57,6 +58,31 @@ FIXTURES = [
 ]
 
 
+def build_data(args, results) -> None:
+    """run.py's data (its GENERATE statements), faster: triggers off while loading (no history
+    rows for the generated data, no foreign-key trigger checks: the statements are consistent
+    by construction), and without the year of repayments with ``--without-repayments`` (no job
+    timed here reads them; bench/partitioning.py measures that table at scale)."""
+    from django.db import connection
+
+    params = {"branches": args.branches, "officers": args.officers, "loans": args.loans}
+    statements = [
+        sql for sql in run.GENERATE if not (args.without_repayments and "INSERT INTO loans_repayment" in sql)
+    ]
+
+    def build():
+        with connection.cursor() as cursor:
+            cursor.execute("SET session_replication_role = replica")
+            try:
+                for sql in statements:
+                    cursor.execute(sql, params)
+            finally:
+                cursor.execute("SET session_replication_role = DEFAULT")
+
+    what = "" if args.without_repayments else f" + {args.loans * 12:,} repayments"
+    run.timed(f"generate {args.loans:,} loans{what} (run.py's statements)", results, build)
+
+
 def run_day(today: dt.date) -> dt.date:
     this_month = today.replace(day=20)
     if today >= this_month:
@@ -72,8 +98,13 @@ def add_fixtures(day: dt.date, results: dict) -> None:
 
     def build():
         with connection.cursor() as cursor:
-            for sql in FIXTURES:
-                cursor.execute(sql, {"day": day})
+            cursor.execute("SET session_replication_role = replica")
+            try:
+                for sql in FIXTURES:
+                    cursor.execute(sql, {"day": day})
+            finally:
+                cursor.execute("SET session_replication_role = DEFAULT")
+            # The steady state of a live database, as in run.py.
             cursor.execute("VACUUM ANALYZE")
         action_templates_seed()
         cases_sync(as_of=day)
@@ -85,19 +116,41 @@ def loadavg() -> str:
     return "{:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
 
 
+def backend_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (same machine:
+    /proc/<pid>/stat; parallel workers not counted)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Timer:
-    """Times each job and remembers the load when it ran."""
+    """Times each job: wall clock, the load when it ran, and the CPU seconds of this process
+    and of its database backend, which depend far less on what else the machine runs."""
 
     def __init__(self):
-        self.rows: list[tuple[str, str, float, str, str]] = []
+        self.rows: list[tuple[str, str, float, str, float, float]] = []
 
     def __call__(self, job: str, what: str, fn):
         load = loadavg()
+        db_before, cpu_before = backend_cpu(), time.process_time()
         started = time.perf_counter()
         value = fn()
         elapsed = time.perf_counter() - started
-        self.rows.append((job, what, elapsed, load, str(value)))
-        print(f"  {job} ({what}): {elapsed:.1f} s, load {load} -> {value}", flush=True)
+        cpu, db = time.process_time() - cpu_before, backend_cpu() - db_before
+        self.rows.append((job, what, elapsed, load, cpu, db))
+        print(
+            f"  {job} ({what}): {elapsed:.1f} s, python {cpu:.1f} s + database {db:.1f} s CPU, "
+            f"load {load} -> {value}",
+            flush=True,
+        )
         return value
 
 
@@ -128,7 +181,7 @@ def ledger_handlers(loan_ids: list[int], day: dt.date) -> int:
     return len(loan_ids)
 
 
-def run_jobs(day: dt.date, last_month_end: dt.date, timer: Timer) -> None:
+def run_jobs(day: dt.date, last_month_end: dt.date, timer: Timer, *, followups: bool) -> None:
     from dashboard.services import snapshot_build
     from loan_collections.reminders import reminders_send
     from loan_collections.services import cases_sync
@@ -140,18 +193,16 @@ def run_jobs(day: dt.date, last_month_end: dt.date, timer: Timer) -> None:
     next_day = day + dt.timedelta(days=1)
     timer("delinquency recompute", f"as of {day}", lambda: delinquency_recompute(as_of=day))
     timer("delinquency recompute", f"next day {next_day}", lambda: delinquency_recompute(as_of=next_day))
-    changed = list(Loan.objects.filter(days_past_due__gt=0).order_by("id").values_list("id", flat=True))
-    timer("ledger-change handlers", "after the recompute", lambda: ledger_handlers(changed, next_day))
-    timer("collection cases (07:00)", f"as of {next_day}", lambda: cases_sync(as_of=next_day))
-    timer(
-        "required actions",
-        f"first run, {day}",
-        lambda: required_actions_generate(as_of=day),
-    )
-    timer("required actions", f"next day {next_day}", lambda: required_actions_generate(as_of=next_day))
+    timer("month-end snapshot", f"{last_month_end}", lambda: snapshot_build(as_of=last_month_end))
     timer("day-20 reminders", f"{day}", lambda: reminders_send(day=day))
     timer("day-20 reminders", "second run (nothing new)", lambda: reminders_send(day=day))
-    timer("month-end snapshot", f"{last_month_end}", lambda: snapshot_build(as_of=last_month_end))
+    timer("required actions", f"first run, {day}", lambda: required_actions_generate(as_of=day))
+    timer("required actions", f"next day {next_day}", lambda: required_actions_generate(as_of=next_day))
+    if followups:
+        # What the recompute queues (a Celery task per 2,000 changed loans) and the 07:00 job.
+        changed = list(Loan.objects.filter(days_past_due__gt=0).order_by("id").values_list("id", flat=True))
+        timer("ledger-change handlers", "after the recompute", lambda: ledger_handlers(changed, next_day))
+        timer("collection cases (07:00)", f"as of {next_day}", lambda: cases_sync(as_of=next_day))
 
 
 def table_sizes() -> list[tuple[str, int, str]]:
@@ -176,13 +227,19 @@ def print_table(args, timer: Timer, results: dict) -> None:
         f"branch-ops jobs: {args.loans:,} loans, {args.branches} branches, {args.officers} officers "
         f"(database {urlparse(run.bench_database_url()).path.lstrip('/')})"
     )
-    print(f"| {'job':<26} | {'run':<26} | {'seconds':>8} | {'target':>7} |      | {'load 1/5/15 min':<15} |")
-    print(f"|{'-' * 28}|{'-' * 28}|{'-' * 10}|{'-' * 9}|------|{'-' * 17}|")
-    for job, what, seconds, load, _value in timer.rows:
+    print(
+        f"| {'job':<26} | {'run':<26} | {'seconds':>8} | {'target':>7} |      | {'load 1/5/15 min':<15} "
+        f"| {'CPU py':>6} | {'CPU db':>6} |"
+    )
+    print(f"|{'-' * 28}|{'-' * 28}|{'-' * 10}|{'-' * 9}|------|{'-' * 17}|{'-' * 8}|{'-' * 8}|")
+    for job, what, seconds, load, cpu, db in timer.rows:
         target = TARGETS_S.get(job)
         verdict = ("ok" if seconds < target else "SLOW") if target else ""
         shown = f"< {target}" if target else ""
-        print(f"| {job:<26} | {what:<26} | {seconds:>8.1f} | {shown:>7} | {verdict:<4} | {load:<15} |")
+        print(
+            f"| {job:<26} | {what:<26} | {seconds:>8.1f} | {shown:>7} | {verdict:<4} | {load:<15} "
+            f"| {cpu:>6.1f} | {db:>6.1f} |"
+        )
     for label, seconds in results.items():
         print(f"setup: {label}: {seconds:.0f} s")
     for name, rows, size in table_sizes():
@@ -197,6 +254,10 @@ def main():
     parser.add_argument("--branches", type=int, default=500)
     parser.add_argument("--officers", type=int, default=2000)
     parser.add_argument("--reuse", action="store_true", help="keep the bench database if it exists")
+    parser.add_argument(
+        "--followups", action="store_true", help="also the ledger-change handlers and the 07:00 case sync"
+    )
+    parser.add_argument("--without-repayments", action="store_true", help="skip run.py's year of repayments")
     args = parser.parse_args()
 
     url = run.bench_database_url()
@@ -218,10 +279,10 @@ def main():
     day = run_day(today)
     last_month_end = today.replace(day=1) - dt.timedelta(days=1)
     if fresh:
-        run.build_data(args, results)
+        build_data(args, results)
         add_fixtures(day, results)
     timer = Timer()
-    run_jobs(day, last_month_end, timer)
+    run_jobs(day, last_month_end, timer, followups=args.followups)
     print_table(args, timer, results)
 
 
