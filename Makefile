@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint format check stop messages clean bench bench-import bench-reminders load backup restore
+.PHONY: install run test lint format check stop messages clean bench bench-import bench-reminders bench-jobs load backup restore
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -67,6 +67,9 @@ bench-reminders: $(STAMP)
 ## Benchmark a city branch (100,000 loans; BENCH_ARGS="--loans 1000000" for a province) in its own database.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+## Time the nightly and monthly jobs on the bench data (JOBS_ARGS="--loans 1000000 --reuse" for a province).
+bench-jobs: $(STAMP)
+	$(BIN)/python bench/jobs.py $(JOBS_ARGS)
 ## Load: 50 officers + 2 branch heads (Locust) for 2 minutes against gunicorn on the bench data (LOAD_ARGS="--duration 45s").
 load: $(STAMP)
 	$(BIN)/python load/run.py $(LOAD_ARGS)
