@@ -65,8 +65,10 @@ clean: stop
 bench-reminders: $(STAMP)
 	$(BIN)/python bench/bench_reminders.py
 ## Benchmark a city branch (100,000 loans; BENCH_ARGS="--loans 1000000" for a province) in its own database.
+## Then the dashboard in Chromium on the same data: navigation timing, cold and warm cache (BROWSER_ARGS="--loads 20").
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/browser.py --no-collectstatic $(BROWSER_ARGS)
 ## Load: 50 officers + 2 branch heads (Locust) for 2 minutes against gunicorn on the bench data (LOAD_ARGS="--duration 45s").
 load: $(STAMP)
 	$(BIN)/python load/run.py $(LOAD_ARGS)
