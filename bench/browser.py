@@ -48,13 +48,14 @@ CHARTS_DRAWN = "document.querySelectorAll('[data-chart]').length === document.qu
 
 
 def serve(env: dict, workers: int):
-    """gunicorn on a free loopback port, as bench/run.py runs it; returns (process, port)."""
+    """gunicorn on a free loopback port, as bench/run.py runs it (with a long worker timeout:
+    a loaded shared machine can take more than the default 30 s for a first computation)."""
     import socket
 
     port = free_port()
     server = subprocess.Popen(
         [str(ROOT / ".venv" / "bin" / "gunicorn"), "branch_ops.wsgi", "-b", f"127.0.0.1:{port}"]
-        + ["-w", str(workers), "--access-logfile", "/dev/null"],
+        + ["-w", str(workers), "--timeout", "300", "--access-logfile", "/dev/null"],
         cwd=ROOT,
         env=env,
     )
@@ -82,26 +83,32 @@ def timing(page, url: str) -> dict:
 
 def new_context(browser, base: str, session: str):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    # Generous: on a shared machine under load one page can take many seconds.
+    context.set_default_timeout(120_000)
     context.add_cookies([{"name": "sessionid", "value": session, "url": base}])
     return context
 
 
-def measure(browser, base: str, session: str, *, loads: int, warm: bool) -> list[dict]:
+def measure(
+    browser, base: str, session: str, *, loads: int, warm: bool, warmup: int = 3, screenshot: str = ""
+) -> list[dict]:
     url = f"{base}/dashboard/"
     samples = []
     if warm:
         context = new_context(browser, base, session)
         page = context.new_page()
-        for _ in range(3):
+        for _ in range(warmup):
             timing(page, url)
         samples = [timing(page, url) for _ in range(loads)]
+        if screenshot:
+            page.screenshot(path=screenshot, full_page=True)
         context.close()
         return samples
-    for index in range(3 + loads):
+    for index in range(warmup + loads):
         context = new_context(browser, base, session)
         sample = timing(context.new_page(), url)
         context.close()
-        if index >= 3:
+        if index >= warmup:
             samples.append(sample)
     return samples
 
@@ -139,7 +146,7 @@ def row_line(row: tuple) -> str:
 def report(rows: list[tuple], args) -> None:
     print()
     print(
-        f"branch-ops browser bench: Chromium (headless), {args.loads} loads each after 3 warm-up, "
+        f"branch-ops browser bench: Chromium (headless), {args.loads} loads each after {args.warmup} warm-up, "
         f"gunicorn -w {args.workers}; {machine_load()}"
     )
     print(HEADER)
@@ -157,7 +164,13 @@ def run(args, base: str, sessions: dict) -> list[tuple]:
             for scope, username in [item for item in SCOPES if item[0] in args.scopes]:
                 for cache in ("cold", "warm"):
                     samples = measure(
-                        browser, base, sessions[username], loads=args.loads, warm=cache == "warm"
+                        browser,
+                        base,
+                        sessions[username],
+                        loads=args.loads,
+                        warm=cache == "warm",
+                        warmup=args.warmup,
+                        screenshot=args.screenshot and f"{args.screenshot}-{username}.png",
                     )
                     rows.append(
                         (
@@ -182,6 +195,8 @@ def main():
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--loads", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--screenshot", default="", help="path prefix: a full-page screenshot per scope")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--scopes", nargs="+", default=[scope for scope, _user in SCOPES], help="city, 'one branch', officer"
@@ -210,7 +225,11 @@ def main():
         rows = run(args, f"http://127.0.0.1:{port}", sessions)
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
     report(rows, args)
 
 
