@@ -65,8 +65,10 @@ clean: stop
 bench-reminders: $(STAMP)
 	$(BIN)/python bench/bench_reminders.py
 ## Benchmark a city branch (100,000 loans; BENCH_ARGS="--loans 1000000" for a province) in its own database.
+## Then the dashboard in Chromium on the same data: navigation timing, cold and warm cache (BROWSER_ARGS="--loads 20").
 bench: $(STAMP)
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/browser.py --no-collectstatic $(BROWSER_ARGS)
 ## Time the nightly and monthly jobs on the bench data (JOBS_ARGS="--loans 1000000 --reuse" for a province).
 bench-jobs: $(STAMP)
 	$(BIN)/python bench/jobs.py $(JOBS_ARGS)

@@ -3,6 +3,11 @@
 // no build step, and its SVG renderer prints sharply. The data is a JSON block rendered by
 // the page (json_script): not executable, so the CSP (script-src 'self') allows it.
 // Clicking a bar or a slice opens the list of loans behind it.
+// Charts on the first screen are drawn at once (IntersectionObserver); the others when they
+// come near the screen or, one at a time, right after the page has loaded, so they are there
+// by the time anyone scrolls: on the city dashboard the branch table fills the first screen,
+// and drawing five charts before the load event only delayed the page (issue 15 part 5).
+// Printing draws whatever is still pending.
 (function () {
   "use strict";
   document.querySelectorAll(".js-print").forEach(function (button) {
@@ -13,9 +18,8 @@
   var data = JSON.parse(block.textContent);
   var charts = [];
   function num(value) { return value === null || value === undefined ? null : Number(value); }
-  function draw(name, option) {
-    var el = document.querySelector('[data-chart="' + name + '"]');
-    if (!el) { return; }
+  var pending = [];
+  function render(el, option) {
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption(option);
     chart.on("click", function (params) {
@@ -23,6 +27,25 @@
       if (url) { window.location.href = url; }
     });
     charts.push(chart);
+  }
+  function drawPending(filter) {
+    pending = pending.filter(function (job) {
+      if (filter && !filter(job.el)) { return true; }
+      render(job.el, job.option);
+      return false;
+    });
+  }
+  var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+    var near = entries.filter(function (e) { return e.isIntersecting; }).map(function (e) { return e.target; });
+    near.forEach(function (el) { observer.unobserve(el); });
+    drawPending(function (el) { return near.indexOf(el) !== -1; });
+  }, { rootMargin: "200px 0px" }) : null;
+  function draw(name, option) {
+    var el = document.querySelector('[data-chart="' + name + '"]');
+    if (!el) { return; }
+    if (!observer) { render(el, option); return; }
+    pending.push({ el: el, option: option });
+    observer.observe(el);
   }
   function items(list) {
     return list.map(function (item) { return { name: item.name, value: num(item.value), url: item.url }; });
@@ -54,6 +77,20 @@
   draw("buckets", bars(data.buckets, 30));
   draw("products", bars(data.products, 20));
   draw("officers", bars(data.officers, 45));
+  function drawNextLater() {
+    if (!pending.length) { return; }
+    window.setTimeout(function () {
+      if (!pending.length) { return; }
+      var job = pending[0];
+      drawPending(function (el) { return el === job.el; });
+      if (observer) { observer.unobserve(job.el); }
+      drawNextLater();
+    }, 0);
+  }
+  if (document.readyState === "complete") { drawNextLater(); } else { window.addEventListener("load", drawNextLater); }
   window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
-  window.addEventListener("beforeprint", function () { charts.forEach(function (c) { c.resize(); }); });
+  window.addEventListener("beforeprint", function () {
+    drawPending(null);
+    charts.forEach(function (c) { c.resize(); });
+  });
 })();
