@@ -11,7 +11,9 @@ from writeoffs.models import Recovery, WriteOff, WriteOffStatus
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_writes_off_two_loss_loans_with_one_recovery_idempotently(loss_loan, officer, branch, branch_head):
+def test_demo_writes_off_two_loss_loans_with_one_recovery_idempotently(
+    loss_loan, officer, branch, branch_head
+):
     LoanFactory(
         borrower__branch=branch,
         borrower__officer=officer,
