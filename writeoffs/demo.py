@@ -1,7 +1,10 @@
 """Demo write-offs: the two largest loss-class loans of the ledger demo are proposed by their
 officer and approved by their branch head; the first gets a recovery through its guarantor.
-Runs after the ledger and collection demos and before the snapshots; idempotent (does
-nothing once a write-off exists, nor without a loss loan and a branch head to approve)."""
+The demo ledger is young and has no loss loan of its own: the loans longest overdue (the
+court case among them) are first classified 损失 by their officer, through the ordinary
+classification service (a worse class applies at once). Runs after the ledger and collection
+demos and before the snapshots; idempotent (does nothing once a write-off exists, nor
+without an overdue loan and a branch head to approve)."""
 
 from decimal import Decimal
 
@@ -11,6 +14,7 @@ from accounts.models import Role, StaffProfile
 from core.demo_output import say
 from loans.domain import RiskClass
 from loans.models import Loan, LoanStatus
+from loans.services import classification_propose
 from writeoffs.models import Grounds, RecoverySource, WriteOff
 from writeoffs.services import recovery_record, write_off_decide, write_off_propose
 
@@ -24,9 +28,27 @@ def _head_of(branch_id: int):
     return profile.user if profile else None
 
 
+def _classify_worst_as_loss() -> None:
+    """The officer of each of the loans longest overdue judges it a loss (损失)."""
+    worst = (
+        Loan.objects.filter(status=LoanStatus.ACTIVE, days_past_due__gt=0)
+        .exclude(risk_class=RiskClass.LOSS)
+        .order_by("-days_past_due", "-balance", "pk")[:WRITE_OFFS]
+    )
+    for loan in worst:
+        classification_propose(
+            loan=loan,
+            to_class=RiskClass.LOSS,
+            reason="借款人经营停止、下落不明，法院终结本次执行程序，无可供执行财产，预计全部损失。",
+            proposed_by=loan.officer,
+        )
+
+
 def seed(stdout=None) -> None:
     if WriteOff.objects.exists():
         return
+    if not Loan.objects.filter(status=LoanStatus.ACTIVE, risk_class=RiskClass.LOSS).exists():
+        _classify_worst_as_loss()
     loans = Loan.objects.filter(status=LoanStatus.ACTIVE, risk_class=RiskClass.LOSS).order_by(
         "-balance", "pk"
     )
