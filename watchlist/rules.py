@@ -16,6 +16,7 @@ authoritative copy could be retrieved); the thresholds (two of the last six inst
 coverage below 1.0) are the branch's practice as issue 14 states it.
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -32,6 +33,9 @@ from screening.models import EarlyWarningSignal, SignalStatus
 from watchlist.models import Reason
 
 RECENT_INSTALMENTS = 6  # the window: the last six instalments that fell due
+# Only instalments due in the last two years are read (six quarterly ones span 18 months), so
+# the statement reads a slice of the schedule table, not all of its history.
+LOOKBACK_DAYS = 731
 LATE_LIMIT = 2  # two or more of them paid after their due date flag the loan
 COVERAGE_FLOOR = Decimal("1.0")
 SECURED = (Guarantee.MORTGAGE, Guarantee.PLEDGE)
@@ -54,7 +58,7 @@ def _ids_sql(candidates: QuerySet[Loan]) -> tuple[str, tuple]:
 def late_instalments(candidates: QuerySet[Loan], *, as_of) -> dict[int, str]:
     """Two or more of the last six instalments (due on or before ``as_of``) were paid after
     their due date, even if paid before the month ended; an instalment still unpaid after its
-    due date counts as late too. Paid on the due date is on time. 2023 rules, the 关注
+    due date counts as late too. Instalments due more than two years ago are not read. Paid on the due date is on time. 2023 rules, the 关注
     definition (late payment as a factor), thresholds from practice."""
     ids_sql, ids_params = _ids_sql(candidates)
     sql = f"""
@@ -64,7 +68,7 @@ def late_instalments(candidates: QuerySet[Loan], *, as_of) -> dict[int, str]:
                    row_number() OVER (PARTITION BY line.loan_id ORDER BY line.due_on DESC, line.seq DESC)
                        AS recent
             FROM {ScheduleLine._meta.db_table} line
-            WHERE line.due_on <= %s
+            WHERE line.due_on <= %s AND line.due_on > %s
               AND line.principal_due + line.interest_due > 0
               AND line.loan_id IN ({ids_sql})
         ) last_lines
@@ -73,7 +77,17 @@ def late_instalments(candidates: QuerySet[Loan], *, as_of) -> dict[int, str]:
         HAVING count(*) >= %s
     """  # noqa: S608 - table names from the models, values as parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [as_of, *ids_params, RECENT_INSTALMENTS, as_of, LATE_LIMIT])
+        cursor.execute(
+            sql,
+            [
+                as_of,
+                as_of - dt.timedelta(days=LOOKBACK_DAYS),
+                *ids_params,
+                RECENT_INSTALMENTS,
+                as_of,
+                LATE_LIMIT,
+            ],
+        )
         rows = cursor.fetchall()
     found = {}
     for loan_id, due_dates, paid_dates in rows:

@@ -5,6 +5,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from branch_ops.celery import app
+from core.testing import run_together
 from loans.factories import BorrowerFactory, CollateralFactory, IndustryPolicyFactory, LoanFactory
 from loans.models import Guarantee, Loan, PolicyLevel
 from post_loan.models import RequiredAction, Trigger
@@ -95,3 +96,15 @@ def test_the_refresh_runs_after_the_contagion_and_before_the_required_actions(se
         return (min(crontab.hour), min(crontab.minute))
 
     assert at("guarantee-contagion") < at("watchlist-refresh") < at("generate-required-actions")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_refreshes_at_once_give_one_entry_and_one_action_per_loan(branch, officer):
+    IndustryPolicyFactory(code="C26", level=PolicyLevel.RESTRICTED)
+    for _ in range(5):
+        LoanFactory(
+            borrower=BorrowerFactory(corporate=True, industry_code="C26", branch=branch, officer=officer)
+        )
+    run_together(lambda: watchlist_refresh(as_of=DAY), lambda: watchlist_refresh(as_of=DAY))
+    assert WatchlistEntry.objects.count() == 5
+    assert RequiredAction.objects.count() == 5
