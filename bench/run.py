@@ -4,8 +4,11 @@ Builds (in its own database, bo_bench by default) 50 branches under one city bra
 officers and 100,000 loans (``--loans 1000000`` for a province) with a year of monthly
 repayments, all with INSERT ... SELECT generate_series (no Python loop over rows); times the
 month-end snapshot build; then serves the application with gunicorn on a free port of
-127.0.0.1 and measures p50/p95 of the dashboard, the summary API and, when the loans app
-has them, the filtered loan list and the loan detail. Prints a table.
+127.0.0.1 and measures p50/p95 of the dashboard, the summary API, the filtered loan list,
+the loan detail and the borrower page; today's dashboard also just after a repayment (one
+branch's figures recomputed) and just after an import of every loan (all recomputed).
+Prints a table with the load average beside each figure (BENCH_ONLY=dashboard measures one
+kind of page only).
 
     .venv/bin/python bench/run.py [--loans 100000] [--requests 60] [--reuse]
 """
@@ -208,7 +211,7 @@ def free_port() -> int:
 class Client:
     def __init__(self, port, *, session=None, token=None):
         self.port, self.session, self.token = port, session, token
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
 
     def get(self, path):
         headers = {"Host": "127.0.0.1", "X-Forwarded-Proto": "https"}
@@ -222,7 +225,7 @@ class Client:
             response = self.conn.getresponse()
             response.read()
         except (http.client.HTTPException, OSError):
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=300)
             self.conn.request("GET", path, headers=headers)
             response = self.conn.getresponse()
             response.read()
@@ -337,6 +340,10 @@ def main():
             f"127.0.0.1:{port}",
             "-w",
             str(args.workers),
+            # A province's first (uncached) city dashboard can take longer than gunicorn's
+            # default 30 s on a loaded machine: the worker must live to cache it.
+            "--timeout",
+            "300",
             "--access-logfile",
             "-" if os.environ.get("BENCH_ACCESS_LOG") else "/dev/null",
         ],
