@@ -5,12 +5,13 @@ script draws, and the sections every app contributes (core.registry).
 Reads only through dashboard.selectors, as the summary API (dashboard.api) and the
 monthly report (dashboard.reports) do; nothing here queries or writes."""
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.access import visible_branches
 from core.formatting import to_wan as wan
-from core.registry import DashboardScope, dashboard_sections_for
+from core.registry import DashboardScope
 from dashboard.links import loan_list_url
 from dashboard.selectors import (
     BUCKET_LABELS,
@@ -20,6 +21,7 @@ from dashboard.selectors import (
     balance_by_month,
     branches_by_id,
     officer_names,
+    sections_cached,
     summary,
     top_overdue_borrowers,
 )
@@ -49,7 +51,12 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
     ranked = sorted(portfolio.by_officer.items(), key=lambda item: -item[1].balance)
     listed = ranked if len(scope.branch_ids) == 1 else ranked[:OFFICERS_SHOWN]
     names = officer_names(officer_id for officer_id, _f in listed)
-    branches = branches_by_id(scope.branch_ids)
+    # The selector lists every visible branch; the scope's are among them (one query, not two).
+    selectable = list(visible_branches(request.user).order_by("code")) if officer is None else []
+    if selectable and scope.branch_ids <= {branch.pk for branch in selectable}:
+        branches = {branch.pk: branch for branch in selectable if branch.pk in scope.branch_ids}
+    else:
+        branches = branches_by_id(scope.branch_ids)
     # A drill-down from one branch's figures lists that branch's loans only.
     only = branches.get(next(iter(scope.branch_ids))) if len(scope.branch_ids) == 1 else None
     branch_code = only.code if only else None
@@ -111,6 +118,7 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
             )
     comparison = []
     if len(scope.branch_ids) > 1:
+        page = reverse("dashboard")
         for branch_id, f in sorted(portfolio.by_branch.items(), key=lambda item: -item[1].balance):
             base = figures["base_by_branch"].get(branch_id)
             branch = branches.get(branch_id)
@@ -122,12 +130,9 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
                     "npl": wan(f.npl_balance),
                     "npl_ratio": f"{f.npl_ratio * 100:.2f}",
                     "overdue": wan(f.overdue_balance),
-                    "url": f"{reverse('dashboard')}?branch={branch.code}&as_of={scope.as_of}"
-                    if branch
-                    else None,
+                    "url": f"{page}?branch={branch.code}&as_of={scope.as_of}" if branch else None,
                 }
             )
-    selectable = list(visible_branches(request.user).order_by("code")) if officer is None else []
     return {
         "scope": scope,
         "as_of": scope.as_of.isoformat(),
@@ -145,5 +150,6 @@ def dashboard_context(request, scope: DashboardScope) -> dict:
         "branch_code": request.GET.get("branch", ""),
         "scope_branches": list(branches.values()),
         "own_portfolio": officer is not None,
-        "sections": dashboard_sections_for(scope),
+        "sections": sections_cached(scope),
+        "sections_ttl": settings.DASHBOARD_SECTIONS_TTL,
     }

@@ -26,13 +26,13 @@ from dashboard.reports import report_data, report_pdf, report_workbook
 from dashboard.selectors import (
     BUCKET_LABELS,
     CLASS_LABELS,
+    ledger_branches_bump,
     ledger_rows,
-    ledger_version_bump,
     month_end,
     today,
 )
 from dashboard.selectors.approvals import APPROVAL_KINDS, KIND_ACTION, KIND_CLASS, KIND_PENALTY
-from loans.models import BorrowerType, Product
+from loans.models import BorrowerType, Loan, Product
 from loans.services import classification_decide
 from notifications.services import email_queue
 from post_loan.services import required_action_review
@@ -63,8 +63,10 @@ def snapshot_build(*, as_of: dt.date, branch_ids=None) -> int:
 
 
 def ledger_figures_changed(*, loan_ids, as_of: dt.date) -> None:
-    """LEDGER_CHANGE_HANDLERS hook: today's cached dashboard figures are out of date."""
-    ledger_version_bump()
+    """LEDGER_CHANGE_HANDLERS hook: today's cached dashboard figures of these loans' branches
+    are out of date (the other branches' stay cached)."""
+    loans = Loan.objects.filter(id__in=list(loan_ids)).order_by()
+    ledger_branches_bump(loans.values_list("branch_id", flat=True).distinct())
 
 
 # History CSV: one row per date, branch and (optionally) officer.

@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 import factory
+from django.db import connection
 from django.utils import timezone
 
 from accounts.factories import BranchFactory, StaffProfileFactory
@@ -158,3 +159,47 @@ class RestructuringFactory(factory.django.DjangoModelFactory):
     status = RestructuringStatus.PROPOSED
     proposed_by = factory.SelfAttribute("loan.officer")
     proposed_at = factory.LazyFunction(timezone.now)
+
+
+_BULK_BORROWERS = """
+INSERT INTO loans_borrower (borrower_type, name, id_number, phone, employer, industry_code, industry_name,
+                            address, is_vip, contribution_note, branch_id, officer_id, created_at, updated_at)
+SELECT CASE WHEN g %% 10 = 0 THEN 'corporate' ELSE 'individual' END, %(prefix)s || g,
+       %(prefix)s || lpad(g::text, 12, '0'), '', '', '', '', '', false, '', o.branch_id, o.officer_id, now(), now()
+FROM generate_series(1, %(n)s) g
+JOIN unnest(%(officers)s::int[], %(branches)s::int[]) WITH ORDINALITY o(officer_id, branch_id, k)
+  ON o.k = 1 + g %% %(width)s"""
+
+# One loan per borrower; every 30th overdue (its class and bucket as the ledger's floors require).
+_BULK_LOANS = """
+INSERT INTO loans_loan (loan_no, contract_no, branch_id, borrower_id, officer_id, product, guarantee,
+                        disbursed_on, matures_on, principal, balance, annual_rate, repayment_method,
+                        repayment_day, overdue_principal, overdue_interest, days_past_due, bucket,
+                        risk_class, status, property_project, developer, as_of, created_at, updated_at)
+SELECT b.id_number, '', b.branch_id, b.id, b.officer_id,
+       (ARRAY['housing','consumer','personal_business','working_capital','fixed_asset'])[1 + b.id %% 5],
+       (ARRAY['credit','surety','mortgage','pledge'])[1 + b.id %% 4],
+       DATE '2024-01-15', DATE '2029-01-15', 100000, 80000, 4.35, 'equal_instalment', 15,
+       CASE WHEN b.id %% 30 = 0 THEN 1000 ELSE 0 END, 0,
+       CASE WHEN b.id %% 30 = 0 THEN 120 ELSE 0 END,
+       CASE WHEN b.id %% 30 = 0 THEN '91-180' ELSE 'current' END,
+       CASE WHEN b.id %% 30 = 0 THEN 3 ELSE 1 END,
+       'active', '', '', CURRENT_DATE, now(), now()
+FROM loans_borrower b WHERE b.id_number LIKE %(prefix)s || '%%'"""
+
+
+def loans_bulk_create(*, n: int, officers, prefix: str = "BULK") -> None:
+    """``n`` borrowers with one active loan each, spread over ``officers`` (users with a
+    profile), in two INSERT ... SELECT generate_series statements: the way to a ledger of
+    thousands of loans in a test (as bench/run.py builds a province's million)."""
+    pairs = [(user.pk, user.profile.branch_id) for user in officers]
+    params = {
+        "n": n,
+        "prefix": prefix,
+        "officers": [officer for officer, _branch in pairs],
+        "branches": [branch for _officer, branch in pairs],
+        "width": len(pairs),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(_BULK_BORROWERS, params)
+        cursor.execute(_BULK_LOANS, params)

@@ -25,3 +25,7 @@ PENALTY_RATE_PREMIUM = env.str("PENALTY_RATE_PREMIUM", default="0.5")
 # An accepted gift or hospitality worth more than this many yuan opens a violation for the
 # branch head's decision (compliance, the gifts-and-hospitality register, 礼品与宴请登记).
 GIFT_ACCEPTED_LIMIT = env.str("GIFT_ACCEPTED_LIMIT", default="200")
+
+# Seconds the dashboard keeps every app's section (counts of signals, actions, cases...) in
+# the cache; 0 computes them on every load (dashboard.selectors.sections).
+DASHBOARD_SECTIONS_TTL = env.int("DASHBOARD_SECTIONS_TTL", default=60)

@@ -33,6 +33,7 @@ from dashboard.selectors.ledger import (
     LEDGER_FIGURES_TTL,
     LEDGER_VERSION_KEY,
     TOP_OVERDUE,
+    ledger_branches_bump,
     ledger_rows,
     ledger_rows_cached,
     ledger_version,
@@ -53,6 +54,7 @@ from dashboard.selectors.scope import (
     scoped,
     today,
 )
+from dashboard.selectors.sections import sections_cached
 from dashboard.selectors.snapshots import (
     BREAKDOWN_FIELDS,
     balance_by_month,
@@ -79,6 +81,7 @@ __all__ = [
     "balance_by_month",
     "branches_by_id",
     "dashboard_scope",
+    "ledger_branches_bump",
     "ledger_rows",
     "ledger_rows_cached",
     "ledger_version",
@@ -87,6 +90,7 @@ __all__ = [
     "officer_names",
     "portfolio_at",
     "scoped",
+    "sections_cached",
     "snapshot_date_on_or_before",
     "snapshot_totals",
     "summary",

@@ -183,6 +183,15 @@ class Loan(models.Model):
             models.Index(
                 fields=["branch", "days_past_due"], condition=Q(days_past_due__gt=0), name="loan_overdue_idx"
             ),
+            # Today's dashboard figures (dashboard.selectors.ledger_rows): one GROUP BY over the
+            # active loans, read from this index alone (an index-only scan in group order, no
+            # sort and no visit of the wide table rows).
+            models.Index(
+                fields=["branch", "officer", "product", "risk_class", "bucket"],
+                include=["balance", "days_past_due"],
+                condition=Q(status="active"),
+                name="loan_figures_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(principal__gt=0), name="loan_principal_positive"),
