@@ -80,7 +80,7 @@ def _revaluations(collateral, *, today: dt.date) -> int:
             item.appraised_on = today - dt.timedelta(days=365 + 7)
         else:
             item.appraised_on = today - dt.timedelta(days=30 + item.pk % 240)
-        item.save(update_fields=["appraised_on"])
+    Collateral.objects.bulk_update(items, ["appraised_on"])
     return len(items)
 
 
