@@ -80,7 +80,7 @@ def _revaluations(collateral, *, today: dt.date) -> int:
             item.appraised_on = today - dt.timedelta(days=365 + 7)
         else:
             item.appraised_on = today - dt.timedelta(days=30 + item.pk % 240)
-        item.save(update_fields=["appraised_on"])
+    Collateral.objects.bulk_update(items, ["appraised_on"])
     return len(items)
 
 
@@ -101,7 +101,7 @@ def _coming_due_dates(today: dt.date) -> int:
                 item.insurance_expires_on = today + dt.timedelta(days=days)
                 item.save(update_fields=["insurance_expires_on"])
                 changed += 1
-            changed += _revaluations(collateral.exclude(insurance_expires_on__isnull=False), today=today)
+            changed += _revaluations(collateral, today=today)
         borrowers = Borrower.objects.filter(loans__in=loans, borrower_type=BorrowerType.CORPORATE)
         if not Borrower.objects.filter(officer_id=officer_id, licence_expires_on__isnull=False).exists():
             changed += Borrower.objects.filter(pk=getattr(_first(borrowers), "pk", None)).update(
