@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("loans", "0007_settlement_repayment_methods"),
+        ("loans", "0009_coming_due_dates"),
     ]
 
     operations = [
