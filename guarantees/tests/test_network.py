@@ -76,3 +76,40 @@ def test_outsider_branch_sees_no_circle(firm, outsider):
     guarantees(a, b)
     guarantees(b, a)
     assert circles_for(outsider) == []
+
+
+def test_borrower_page_reads_only_the_borrowers_own_group_and_finds_the_same_circles(firm, branch_head):
+    x, y, z = firm("丙公司"), firm("丁公司"), firm("戊公司", balance="100000.00")
+    guarantees(x, y)
+    guarantees(y, z)
+    guarantees(z, x)
+    outsider = GuarantorFactory(loan=z.loans.get(), name="张三")
+    a, b = firm("甲公司"), firm("乙公司")
+    guarantees(a, b)
+    guarantees(b, a)
+    whole = guarantee_network_for(branch_head)
+    view = borrower_guarantee_view(branch_head, borrower=x)
+    mine = next(c for c in whole.circles if not c.mutual)
+    assert [[p.key for p in c.parties] for c in view["circles"]] == [[p.key for p in mine.parties]]
+    assert view["party"].guaranteed_balance == whole.parties[view["party"].key].guaranteed_balance
+    assert view["party"].own_balance == whole.parties[view["party"].key].own_balance
+    assert outsider.id_number.upper() not in {p.key for c in view["circles"] for p in c.parties}
+
+
+def test_borrower_page_queries_do_not_grow_with_unrelated_guarantees(firm, branch_head):
+    a, b = firm("甲公司"), firm("乙公司")
+    guarantees(a, b)
+    guarantees(b, a)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            borrower_guarantee_view(branch_head, borrower=a)
+        return len(queries)
+
+    count()  # the user's profile and branches are cached on the first call
+    few = count()
+    for i in range(6):
+        c, d = firm(f"公司{i}"), firm(f"企业{i}")
+        guarantees(c, d)
+        guarantees(d, c)
+    assert count() == few
