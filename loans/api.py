@@ -70,6 +70,7 @@ class LoanSerializer(serializers.ModelSerializer):
     officer = serializers.CharField(source="officer.username")
     risk_class = serializers.IntegerField()
     risk_class_label = serializers.CharField(source="get_risk_class_display")
+    class_floor = serializers.IntegerField(help_text="the best class a restructuring allows (1: none)")
 
     class Meta:
         model = Loan

@@ -14,6 +14,7 @@ from loans import schedules
 from loans.domain import NON_PERFORMING_CLASSES, RiskClass
 from loans.models import Loan, LoanStatus, Restructuring, RestructuringKind
 from loans.services import (
+    classification_propose,
     observation_check,
     restructuring_decide,
     restructuring_import_flags,
@@ -32,7 +33,9 @@ def _propose(loan: Loan, kinds: list[str], difficulty: str, *, years: int = 2, r
         proposed_by=loan.officer,
         kinds=kinds,
         difficulty=difficulty,
-        new_matures_on=schedules.add_months(loan.matures_on, 12 * years, loan.repayment_day),
+        new_matures_on=schedules.add_months(
+            max(loan.matures_on, timezone.localdate()), 12 * years, loan.repayment_day
+        ),
         new_annual_rate=rate if rate is not None else loan.annual_rate,
         new_repayment_method=loan.repayment_method,
         new_repayment_day=loan.repayment_day,
@@ -45,6 +48,29 @@ def _candidates():
     )
 
 
+def _non_performing(*, exclude: list[int]) -> Loan | None:
+    """A non-performing loan; without one in the demo ledger, the officer downgrades a
+    corporate loan to 次级 first (a worse class applies at once)."""
+    found = (
+        Loan.objects.filter(status=LoanStatus.ACTIVE, risk_class__in=NON_PERFORMING_CLASSES)
+        .order_by("loan_no")
+        .first()
+    )
+    if found:
+        return found
+    loan = _candidates().exclude(pk__in=exclude).filter(borrower__borrower_type="corporate").first()
+    if loan is None:
+        return None
+    classification_propose(
+        loan=loan,
+        to_class=RiskClass.SUBSTANDARD,
+        reason="企业停产，主要客户流失，经营性现金流已不足以偿还本息，下调为次级类。",
+        proposed_by=loan.officer,
+    )
+    loan.refresh_from_db()
+    return loan
+
+
 def seed(*, stdout=None) -> None:
     if Restructuring.objects.exists():
         say(stdout, "restructuring: demo restructurings already there")
@@ -52,7 +78,7 @@ def seed(*, stdout=None) -> None:
     today = timezone.localdate()
     current = list(_candidates().filter(risk_class=RiskClass.NORMAL, days_past_due=0)[:2])
     behind = _candidates().filter(days_past_due__gt=0, days_past_due__lte=60).first()
-    npl = _candidates().filter(risk_class__in=NON_PERFORMING_CLASSES).first()
+    npl = _non_performing(exclude=[loan.pk for loan in current] + ([behind.pk] if behind else []))
     done = 0
     if current and _head_of(current[0]):
         extension = _propose(

@@ -24,6 +24,11 @@ class ObservationRestartSerializer(serializers.ModelSerializer):
 class RestructuringSerializer(serializers.ModelSerializer):
     kinds = serializers.ListField(child=serializers.ChoiceField(choices=RestructuringKind.choices))
     in_observation = serializers.BooleanField()
+    # Plain values (the loan serializer names the choices): one enum per choice set in the schema.
+    old_risk_class = serializers.IntegerField(help_text="1 正常 … 5 损失")
+    class_floor = serializers.IntegerField(allow_null=True, help_text="1 正常 … 5 损失; set on approval")
+    old_repayment_method = serializers.CharField()
+    new_repayment_method = serializers.CharField()
     restarts = ObservationRestartSerializer(many=True)
 
     class Meta:
