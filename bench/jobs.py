@@ -194,10 +194,10 @@ def run_jobs(day: dt.date, last_month_end: dt.date, timer: Timer, *, followups: 
     timer("delinquency recompute", f"as of {day}", lambda: delinquency_recompute(as_of=day))
     timer("delinquency recompute", f"next day {next_day}", lambda: delinquency_recompute(as_of=next_day))
     timer("month-end snapshot", f"{last_month_end}", lambda: snapshot_build(as_of=last_month_end))
-    timer("day-20 reminders", f"{day}", lambda: reminders_send(day=day))
-    timer("day-20 reminders", "second run (nothing new)", lambda: reminders_send(day=day))
     timer("required actions", f"first run, {day}", lambda: required_actions_generate(as_of=day))
     timer("required actions", f"next day {next_day}", lambda: required_actions_generate(as_of=next_day))
+    timer("day-20 reminders", f"{day}", lambda: reminders_send(day=day))
+    timer("day-20 reminders", "second run (nothing new)", lambda: reminders_send(day=day))
     if followups:
         # What the recompute queues (a Celery task per 2,000 changed loans) and the 07:00 job.
         changed = list(Loan.objects.filter(days_past_due__gt=0).order_by("id").values_list("id", flat=True))

@@ -47,7 +47,7 @@ _TARGETS_SQL = f"""
         WHERE status = 'active' {{only_loans}}
           AND (days_past_due <> 0 OR overdue_principal <> 0 OR overdue_interest <> 0
                OR bucket <> '{Bucket.CURRENT.value}' OR risk_class < class_floor)
-    ), arrears AS (
+    ), arrears AS MATERIALIZED (
         SELECT l.id AS loan_id, l.risk_class AS old_class, l.class_floor,
                LEAST(COALESCE(d.op, 0), l.balance) AS op, COALESCE(d.oi, 0) AS oi,
                COALESCE(%(as_of)s::date - d.first_due, 0) AS dpd
@@ -55,11 +55,13 @@ _TARGETS_SQL = f"""
         JOIN loans_loan l ON l.id = c.id
         LEFT JOIN due d ON d.loan_id = l.id
         WHERE l.status = 'active'
-          AND EXISTS (SELECT 1 FROM loans_scheduleline x WHERE x.loan_id = l.id)
     ), target AS (
         SELECT loan_id, old_class, op, oi, dpd, {_bucket_sql()} AS bucket,
                GREATEST(old_class, {_FLOOR_SQL}, class_floor) AS new_class
-        FROM arrears
+        FROM arrears a
+        -- Only loans with a schedule. A scalar subquery on the (few) candidates, not EXISTS:
+        -- the planner turns an EXISTS into a semi join that hashes every schedule line.
+        WHERE (SELECT true FROM loans_scheduleline x WHERE x.loan_id = a.loan_id LIMIT 1)
     )
     SELECT t.loan_id, t.old_class, t.new_class, t.dpd, t.op, t.oi, t.bucket
     FROM target t JOIN loans_loan l ON l.id = t.loan_id

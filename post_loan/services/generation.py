@@ -8,13 +8,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F, Max, Min
-from django.utils import timezone, translation
+from django.db.models.functions import TruncDate
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core.locks import advisory_xact_lock
 from loans.models import Collateral, Guarantor, Loan, LoanStatus
 from post_loan.models import ActionTemplate, LoanClassSnapshot, RequiredAction, Trigger
-from post_loan.services.planners import LoanFacts, Window, plan_for_loan, planned_templates
+from post_loan.services.planners import LoanFacts, TemplatesByKind, Window, planned_templates
 
 BATCH_SIZE = 5000
 # Rows per INSERT statement (about 25 parameters each).
@@ -31,7 +32,9 @@ LOAN_COLUMNS = (
     "guarantee",
     "disbursed_on",
     "matures_on",
-    "created_at",
+    # The day the loan entered this system, in the site's time zone (TruncDate converts),
+    # computed by the database rather than per loan in Python.
+    "created_on",
     "days_past_due",
     "as_of",
     "risk_class",
@@ -71,11 +74,10 @@ def _generate(*, as_of: dt.date, loan_ids: Iterable[int] | None, earliest: dt.da
     existing = _existing_keys(since=window.lookback_start, loan_ids=loan_ids)
     created = 0
     pending: list[RequiredAction] = []
+    planner = TemplatesByKind(templates)
     for loan in _loan_facts(loans, loan_ids=loan_ids, triggers=triggers):
         pending.extend(
-            planned.build()
-            for planned in plan_for_loan(templates, loan, window)
-            if planned.key not in existing
+            planned.build() for planned in planner.plan(loan, window) if planned.key not in existing
         )
         if len(pending) >= BATCH_SIZE:
             created += _insert_new(pending)
@@ -118,26 +120,30 @@ def _loan_facts(loans, *, loan_ids: list[int] | None, triggers: set[str]) -> Ite
         if Trigger.ON_CLASS_WORSENED in triggers
         else {}
     )
-    for row in loans.values_list(*LOAN_COLUMNS).iterator(chunk_size=BATCH_SIZE):
-        values = dict(zip(LOAN_COLUMNS, row, strict=True))
+    rows = loans.annotate(created_on=TruncDate("created_at")).values_list(*LOAN_COLUMNS)
+    for row in rows.iterator(chunk_size=BATCH_SIZE):
+        (loan_id, branch_id, officer_id, borrower_type, product, guarantee, disbursed_on, matures_on) = row[
+            :8
+        ]
+        created_on, days_past_due, ledger_as_of, risk_class, licence_expires_on = row[8:]
         yield LoanFacts(
-            id=values["id"],
-            branch_id=values["branch_id"],
-            officer_id=values["officer_id"],
-            borrower_type=values["borrower__borrower_type"],
-            product=values["product"],
-            guarantee=values["guarantee"],
-            disbursed_on=values["disbursed_on"],
-            matures_on=values["matures_on"],
-            created_on=timezone.localdate(values["created_at"]),
-            days_past_due=values["days_past_due"],
-            ledger_as_of=values["as_of"],
-            risk_class=values["risk_class"],
-            appraised_on=appraisals.get(values["id"]),
-            previous_class=worsened.get(values["id"]),
-            insurance_expires_on=insurance.get(values["id"]),
-            licence_expires_on=values["borrower__licence_expires_on"],
-            guarantee_ends_on=guarantees.get(values["id"]),
+            id=loan_id,
+            branch_id=branch_id,
+            officer_id=officer_id,
+            borrower_type=borrower_type,
+            product=product,
+            guarantee=guarantee,
+            disbursed_on=disbursed_on,
+            matures_on=matures_on,
+            created_on=created_on,
+            days_past_due=days_past_due,
+            ledger_as_of=ledger_as_of,
+            risk_class=risk_class,
+            appraised_on=appraisals.get(loan_id),
+            previous_class=worsened.get(loan_id),
+            insurance_expires_on=insurance.get(loan_id),
+            licence_expires_on=licence_expires_on,
+            guarantee_ends_on=guarantees.get(loan_id),
         )
 
 

@@ -9,6 +9,7 @@ keys that exist and inserts the rest.
 import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -55,16 +56,17 @@ class Window:
     as_of: dt.date
     earliest: dt.date | None = None
 
-    @property
+    # Computed once per run, not once per loan and template (a million loans a night).
+    @cached_property
     def end(self) -> dt.date:
         return self.as_of + dt.timedelta(days=HORIZON_DAYS)
 
-    @property
+    @cached_property
     def lookback_start(self) -> dt.date:
         return self.earliest or self.as_of - dt.timedelta(days=LOOKBACK_DAYS)
 
     def start_for(self, loan: LoanFacts) -> dt.date:
-        return self.earliest or max(loan.created_on, self.as_of - dt.timedelta(days=LOOKBACK_DAYS))
+        return self.earliest or max(loan.created_on, self.lookback_start)
 
 
 @dataclass(frozen=True)
@@ -248,3 +250,26 @@ def plan_for_loan(
     for template in templates:
         if template_applies(template, loan):
             yield from PLANNERS[template.trigger](template, loan, window)
+
+
+class TemplatesByKind:
+    """The templates that apply to a kind of loan (borrower type, product, guarantee), with
+    their planners, worked out once per kind instead of once per loan: the daily job plans
+    every active loan, and a bank has a few dozen kinds."""
+
+    def __init__(self, templates: list[ActionTemplate]):
+        self.templates = templates
+        self._by_kind: dict[tuple[str, str, str], list[tuple[ActionTemplate, Planner]]] = {}
+
+    def plan(self, loan: LoanFacts, window: Window) -> Iterator[PlannedAction]:
+        """What ``plan_for_loan`` yields, in the same order."""
+        kind = (loan.borrower_type, loan.product, loan.guarantee)
+        applying = self._by_kind.get(kind)
+        if applying is None:
+            applying = self._by_kind[kind] = [
+                (template, PLANNERS[template.trigger])
+                for template in self.templates
+                if template_applies(template, loan)
+            ]
+        for template, planner in applying:
+            yield from planner(template, loan, window)
