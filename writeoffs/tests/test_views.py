@@ -49,7 +49,7 @@ def test_a_bad_proposal_shows_the_error_and_writes_nothing(client_for, officer, 
         {"grounds": "court", "reason": "x", "principal": "100.00", "interest": "0"},
     )
     assert response.status_code == 200
-    assert "Only a loss-class loan" in response.content.decode()
+    assert "只有损失类贷款才能核销" in response.content.decode()
     assert not WriteOff.objects.exists()
 
 
@@ -61,7 +61,7 @@ def test_the_register_totals_written_off_recovered_and_still_pursued(client_for,
     write_off = WriteOffFactory(loan=loss_loan, approved=True, decided_by=branch_head)
     RecoveryFactory(write_off=write_off, amount=Decimal("5000.00"))
     page = client_for(branch_head).get(reverse("writeoff-register")).content.decode()
-    assert "1 loans written off: 80,000.00 written off, 5,000.00 recovered, 75,000.00 still pursued" in page
+    assert "已核销1笔：核销80,000.00，收回5,000.00，仍在追索75,000.00（账销案存）" in page
 
 
 def test_an_officer_sees_only_their_own_write_offs_in_the_register(
@@ -81,7 +81,7 @@ def test_a_recovery_is_recorded_from_the_form_and_an_excess_is_refused(
     client = client_for(officer)
     response = client.post(url, {"recovered_on": today, "amount": "80000.01", "source": "collection"})
     assert response.status_code == 200
-    assert "Recoveries cannot exceed" in response.content.decode()
+    assert "收回金额不能超过核销金额" in response.content.decode()
     response = client.post(url, {"recovered_on": today, "amount": "3000", "source": "guarantor"})
     assert response.status_code == 302
     assert Recovery.objects.get(write_off=write_off).amount == Decimal("3000.00")
