@@ -24,11 +24,12 @@ class UploadForm(forms.Form):
             )
         if not upload.name.lower().endswith((".xlsx", ".csv")):
             raise ValidationError(_("Upload an .xlsx or .csv file."))
-        data = upload.read()
-        # The content decides, not the name: a renamed PDF is refused here.
+        # The content decides, not the name: a renamed PDF is refused here. The upload is
+        # read in pieces (parsing.detect_format), never whole.
         try:
-            detect_format(data)
+            detect_format(upload)
         except FileRejected as rejected:
             raise ValidationError(reason_text(rejected.issues[0].reason)) from None
-        self.cleaned_data["data"] = data
+        upload.seek(0)
+        self.cleaned_data["data"] = upload
         return upload

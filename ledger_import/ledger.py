@@ -7,8 +7,10 @@ against the rest of the file and the branch's records (here).
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+import io
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import BinaryIO, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -73,9 +75,17 @@ def map_headers(
     return positions, labels, warnings
 
 
-def read_table(data: bytes, columns: tuple[Column, ...]):
-    """(positions, labels, header warnings, data rows as (row number, cells)); FileRejected
-    for an empty file, a file that is not a spreadsheet or missing columns."""
+class Table(NamedTuple):
+    positions: dict[str, int]
+    labels: dict[int, str]
+    warnings: list[Issue]
+    body: Iterator[tuple[int, list]]  # (row number, cells), read from the file as consumed
+
+
+def stream_table(data: bytes | BinaryIO, columns: tuple[Column, ...]) -> Table:
+    """The header read and mapped, the data rows as an iterator; FileRejected for an empty
+    file, a file that is not a spreadsheet or missing columns. A header without data rows is
+    only found once the body is consumed (FileRejected from the iterator)."""
     rows = parsing.iter_rows(data)
     header = None
     for header in rows:
@@ -86,14 +96,25 @@ def read_table(data: bytes, columns: tuple[Column, ...]):
     if header is None:
         raise parsing.file_issue(_("The file is empty."))
     positions, labels, warnings = map_headers(header, columns)
-    body = []
-    for number, cells in enumerate(rows, start=2):
-        if all(is_blank(cell) for cell in cells):
-            continue
-        body.append((number, cells))
-    if not body:
-        raise parsing.file_issue(_("The file has a header but no data rows."))
-    return positions, labels, warnings, body
+
+    def body():
+        empty = True
+        for number, cells in enumerate(rows, start=2):
+            if all(is_blank(cell) for cell in cells):
+                continue
+            empty = False
+            yield number, cells
+        if empty:
+            raise parsing.file_issue(_("The file has a header but no data rows."))
+
+    return Table(positions, labels, warnings, body())
+
+
+def read_table(data: bytes, columns: tuple[Column, ...]):
+    """(positions, labels, header warnings, data rows as a list of (row number, cells)): for
+    files small enough to hold (the repayment file); the ledger streams (stream_table)."""
+    table = stream_table(data, columns)
+    return table.positions, table.labels, table.warnings, list(table.body)
 
 
 class RowIssues:
@@ -217,29 +238,84 @@ class RowChecker:
         self.id_types.setdefault(id_number, (borrower_type, number))
 
 
-ProgressFn = Callable[[int, int], None]
+ProgressFn = Callable[[int, int], None]  # (rows checked, rows in all or an estimate)
+PROGRESS_STEP = 10_000
+# Errors listed in the result (and the batch); beyond them only their number is reported.
+ERRORS_LISTED = 10_000
+
+
+class LedgerCheck:
+    """A ledger file checked row by row as it is read: ``rows()`` yields each row that
+    passes (to be staged), while the problems are collected in ``result``. Only the errors
+    (up to ERRORS_LISTED) and the counts are kept, never the checked rows: once a row fails,
+    the rows after it are still checked but no longer yielded (nothing will be written).
+    FileRejected when the file as a whole cannot be read."""
+
+    def __init__(
+        self,
+        data: bytes | BinaryIO,
+        *,
+        default_as_of: dt.date,
+        allowed_branch_ids: frozenset[int] | None = None,
+        progress: ProgressFn | None = None,
+    ):
+        self.source = parsing.as_file(data)
+        self.size = self.source.seek(0, io.SEEK_END)
+        self.progress = progress
+        table = stream_table(self.source, LEDGER_COLUMNS)
+        self.body = table.body
+        self.checker = RowChecker(
+            positions=table.positions,
+            labels=table.labels,
+            default_as_of=default_as_of,
+            allowed_branch_ids=allowed_branch_ids,
+        )
+        self.result = CheckedFile(warnings=table.warnings)
+        self.errors_total = 0
+
+    def total_estimate(self, done: int) -> int:
+        """The rows in the file, estimated from the share of its bytes read so far."""
+        read = self.source.tell()
+        return max(done, round(done * self.size / read) if read else done)
+
+    def rows(self) -> Iterator[LedgerRow]:
+        result, check, progress = self.result, self.checker.check, self.progress
+        found: list[Issue] = []
+        for number, cells in self.body:
+            result.rows_total += 1
+            if progress and result.rows_total % PROGRESS_STEP == 0:
+                progress(result.rows_total, self.total_estimate(result.rows_total))
+            row = check(number, cells, found)
+            if found:
+                self.errors_total += len(found)
+                room = ERRORS_LISTED - len(result.errors)
+                result.errors.extend(found[: max(room, 0)])
+                found.clear()
+            elif not result.errors:
+                yield row
+        if self.errors_total > len(result.errors):
+            result.errors.append(
+                Issue(
+                    0,
+                    "",
+                    bilingual(
+                        _("%(count)d errors in all; the first %(listed)d are listed."),
+                        {"count": self.errors_total, "listed": len(result.errors)},
+                    ),
+                )
+            )
+        if progress:
+            progress(result.rows_total, result.rows_total)
 
 
 def check_ledger(
-    data: bytes,
+    data: bytes | BinaryIO,
     *,
     default_as_of: dt.date,
     allowed_branch_ids: frozenset[int] | None = None,
-    progress: ProgressFn | None = None,
 ) -> CheckedFile:
-    """Every row checked; FileRejected when the file as a whole cannot be read."""
-    positions, labels, warnings, body = read_table(data, LEDGER_COLUMNS)
-    checker = RowChecker(
-        positions=positions, labels=labels, default_as_of=default_as_of, allowed_branch_ids=allowed_branch_ids
-    )
-    result = CheckedFile(warnings=warnings, rows_total=len(body))
-    step = max(1000, len(body) // 50)
-    for done, (number, cells) in enumerate(body, start=1):
-        row = checker.check(number, cells, result.errors)
-        if row is not None:
-            result.rows.append(row)
-        if progress and done % step == 0:
-            progress(done, len(body))
-    if progress:
-        progress(len(body), len(body))
-    return result
+    """Every row checked and the passing rows kept (for small files and tests; the import
+    streams with LedgerCheck). FileRejected when the file as a whole cannot be read."""
+    check = LedgerCheck(data, default_as_of=default_as_of, allowed_branch_ids=allowed_branch_ids)
+    check.result.rows = list(check.rows())
+    return check.result

@@ -7,14 +7,18 @@ spreadsheet row (the header is row 1), the column as written in the file and a r
 Chinese and English, so a file is reported whole instead of stopping at the first error.
 """
 
+import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
+import itertools
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -68,64 +72,107 @@ def file_issue(message, params=None) -> FileRejected:
 XLSX = "xlsx"
 CSV = "csv"
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_BOM = b"\xef\xbb\xbf"
+# Files are read in pieces of this size, never whole: a province's ledger is hundreds of MB.
+CHUNK = 1 << 16
 
 
-def detect_format(data: bytes) -> str:
+def as_file(data: bytes | BinaryIO) -> BinaryIO:
+    """A seekable binary file for the bytes of a small file, or the (stored) file itself."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        return io.BytesIO(data)
+    return data
+
+
+def _chunks(source: BinaryIO, start: int = 0) -> Iterator[bytes]:
+    source.seek(start)
+    while chunk := source.read(CHUNK):
+        yield chunk
+
+
+def detect_format(data: bytes | BinaryIO) -> str:
     """ "xlsx" or "csv" from the bytes themselves; FileRejected for anything else."""
-    if not data or not data.strip():
+    source = as_file(data)
+    source.seek(0)
+    head = source.read(CHUNK)
+    source.seek(0)
+    if not head.strip() and (len(head) < CHUNK or not any(chunk.strip() for chunk in _chunks(source))):
         raise file_issue(_("The file is empty."))
-    if data[:4] == b"PK\x03\x04":
+    if head[:4] == b"PK\x03\x04":
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            with zipfile.ZipFile(source) as archive:
                 if "xl/workbook.xml" in archive.namelist():
                     return XLSX
         except zipfile.BadZipFile:
             pass
         raise file_issue(_("The file is a ZIP archive but not an Excel workbook (.xlsx)."))
-    if data[:8] == _OLE_MAGIC:
+    if head[:8] == _OLE_MAGIC:
         raise file_issue(_("Old Excel files (.xls) are not accepted: save the file as .xlsx or .csv."))
-    if b"\x00" in data[:65536]:
+    if b"\x00" in head:
         raise file_issue(_("The file is not a spreadsheet (.xlsx or .csv)."))
-    decode_text(data)  # raises when it is not text either
+    text_encoding(source)  # raises when it is not text either
     return CSV
 
 
+def _decodes(source: BinaryIO, start: int, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        for chunk in _chunks(source, start):
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def text_encoding(source: BinaryIO) -> tuple[str, int]:
+    """(encoding, offset of the text): UTF-8 (with or without BOM) first, else GB18030, a
+    superset of GBK and GB2312. The whole file is decoded once, piece by piece, so a file
+    is never read as one encoding and found to be another half-way through the check."""
+    source.seek(0)
+    start = len(_BOM) if source.read(len(_BOM)) == _BOM else 0
+    for encoding in ("utf-8", "gb18030"):
+        if _decodes(source, start, encoding):
+            source.seek(start)
+            return encoding, start
+    raise file_issue(_("The file is not a spreadsheet: it is neither .xlsx nor text in UTF-8 or GBK."))
+
+
 def decode_text(data: bytes) -> str:
-    """UTF-8 (with or without BOM) first, else GB18030, a superset of GBK and GB2312."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError:
-        raise file_issue(
-            _("The file is not a spreadsheet: it is neither .xlsx nor text in UTF-8 or GBK.")
-        ) from None
+    """The text of a small file's bytes (see text_encoding)."""
+    encoding, start = text_encoding(io.BytesIO(data))
+    return data[start:].decode(encoding)
 
 
-def iter_rows(data: bytes) -> Iterator[list]:
+def iter_rows(data: bytes | BinaryIO) -> Iterator[list]:
     """The rows of the first sheet (or of the CSV), header first, as lists of cell values
-    (str for CSV; str, int, float, datetime or None for XLSX)."""
-    kind = detect_format(data)
+    (str for CSV; str, int, float, datetime or None for XLSX). The file is read as the rows
+    are consumed, never held whole."""
+    source = as_file(data)
+    kind = detect_format(source)
     if kind == XLSX:
-        yield from _xlsx_rows(data)
-    else:
-        text = decode_text(data)
+        yield from _xlsx_rows(source)
+        return
+    encoding, start = text_encoding(source)
+    source.seek(start)
+    text = io.TextIOWrapper(source, encoding=encoding, newline="")
+    try:
         # The delimiter is whatever the header line uses most (Excel writes "," or, for
         # "Unicode text", a tab); the header holds no quoted commas, unlike amount cells.
-        header = text.split("\n", 1)[0]
+        header = text.readline()
         delimiter = max(",\t;", key=header.count)
-        yield from csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        yield from csv.reader(itertools.chain([header], text), delimiter=delimiter)
+    finally:
+        if not source.closed:
+            text.detach()  # the caller's file stays open
 
 
-def _xlsx_rows(data: bytes) -> Iterator[list]:
+def _xlsx_rows(source: BinaryIO) -> Iterator[list]:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        source.seek(0)
+        workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception:  # noqa: BLE001 - openpyxl raises many kinds for a broken workbook
         raise file_issue(_("The Excel workbook cannot be read; it may be damaged.")) from None
     try:
@@ -188,6 +235,11 @@ def plain(value, *, refusal=None) -> str:
 
 def code(value, *, max_length: int) -> str:
     """An identifier, code or phone: ASCII only, so one value has one spelling."""
+    # The common case first: printable ASCII text is what plain() would return, stripped.
+    if value.__class__ is str and value.isascii() and value.isprintable():
+        result = value.strip()
+        if len(result) <= max_length:
+            return result
     return text(plain(value), max_length=max_length)
 
 
@@ -197,9 +249,31 @@ _NOT_A_DATE = _("Not a date (use YYYY-MM-DD): %(value)s.")
 _PLAIN_NUMBER = re.compile(r"^-?[0-9]+(\.[0-9]+)?$", re.ASCII)
 _GROUPED_NUMBER = re.compile(r"^-?[0-9]{1,3}(,[0-9]{3})+(\.[0-9]+)?$", re.ASCII)
 TWO_PLACES = Decimal("0.01")
+_QUANTUM = {places: Decimal(1).scaleb(-places) for places in range(7)}
+_FAST_AMOUNTS: dict[tuple[int, int], re.Pattern] = {}
+
+
+def _fast_amount(places: int, max_digits: int) -> re.Pattern:
+    """Plain text that is a valid amount as it is: at most max_digits - places whole digits
+    and at most ``places`` decimals (everything else takes the full path of amount())."""
+    key = (places, max_digits)
+    pattern = _FAST_AMOUNTS.get(key)
+    if pattern is None:
+        pattern = re.compile(rf"[0-9]{{1,{max_digits - places}}}(?:\.[0-9]{{1,{places}}})?", re.ASCII)
+        _FAST_AMOUNTS[key] = pattern
+    return pattern
 
 
 def amount(value, *, places: int = 2, max_digits: int = 16) -> Decimal:
+    """Yuan as Decimal (see _amount); plain text that is an amount as it is, taken directly."""
+    if value.__class__ is str:
+        raw = value.replace(",", "") if "," in value and _GROUPED_NUMBER.match(value) else value
+        if _fast_amount(places, max_digits).fullmatch(raw):
+            return Decimal(raw).quantize(_QUANTUM[places])
+    return _amount(value, places=places, max_digits=max_digits)
+
+
+def _amount(value, *, places: int, max_digits: int) -> Decimal:
     """Yuan as Decimal: never float arithmetic. Thousands separators allowed; at most
     ``places`` decimals; never negative; at most ``max_digits`` digits in all (the column's
     size in the database: a larger number would fail the write, not the check)."""
@@ -241,6 +315,8 @@ _LARGEST_WHOLE_NUMBER = 999_999_999
 
 
 def whole_number(value) -> int:
+    if value.__class__ is str and value.isascii() and value.isdigit() and len(value) <= 9:
+        return int(value)
     if isinstance(value, bool):
         raise CellError(_("Not a whole number: %(value)s."), {"value": value})
     if isinstance(value, int):
@@ -271,6 +347,12 @@ _SERIAL_TEXT = re.compile(r"[0-9]{5}(\.0+)?", re.ASCII)
 
 def date(value) -> dt.date:
     """YYYY-MM-DD, YYYY/MM/DD, an Excel date cell or an Excel serial day number."""
+    if value.__class__ is str and len(value) == 10 and value[4] == value[7] and value[4] in "-/":
+        # The common case first; anything odd (or a day that does not exist) goes the full way.
+        year, month, day = value[:4], value[5:7], value[8:]
+        if value.isascii() and year.isdigit() and month.isdigit() and day.isdigit():
+            with contextlib.suppress(ValueError):
+                return dt.date(int(year), int(month), int(day))
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from django.utils.translation import gettext_lazy as _
 
@@ -86,7 +86,9 @@ def _read_cells(cells: list, positions: dict[str, int], fail: Callable) -> list:
     return values
 
 
-def check_repayments(data: bytes, *, allowed_branch_ids: frozenset[int] | None = None) -> CheckedRepayments:
+def check_repayments(
+    data: bytes | BinaryIO, *, allowed_branch_ids: frozenset[int] | None = None
+) -> CheckedRepayments:
     """Every row checked; FileRejected when the file as a whole cannot be read."""
     positions, labels, warnings, body = read_table(data, REPAYMENT_COLUMNS)
     label = {key: labels[position] for key, position in positions.items()}

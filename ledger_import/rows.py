@@ -93,7 +93,10 @@ def _text(max_length: int) -> Callable:
 
 def _choice(mapping: dict) -> Callable:
     def parse(value):
-        found = mapping.get(parsing.normalize_header(value))
+        # The value as written is nearly always one of the spellings already.
+        found = mapping.get(value)
+        if found is None:
+            found = mapping.get(parsing.normalize_header(value))
         if found is None:
             raise CellError(_("Unknown value %(value)s."), {"value": str(value).strip()})
         return found
@@ -160,6 +163,52 @@ BLANK_VALUES = {
 }
 
 
+# Columns whose cells repeat a few thousand values at most (codes, choices, dates, small
+# amounts): each distinct text is parsed once per file (issue 15 part 2: the check is most of
+# an import's time). Amounts lent and balances are nearly all distinct and are not memoized.
+MEMOIZED = frozenset(
+    {
+        "branch_code",
+        "borrower_type",
+        "employer",
+        "industry_code",
+        "product",
+        "guarantee",
+        "property_project",
+        "developer",
+        "disbursed_on",
+        "matures_on",
+        "annual_rate_pct",
+        "repayment_method",
+        "repayment_day",
+        "overdue_principal",
+        "overdue_interest",
+        "days_past_due",
+        "risk_class",
+        "officer_no",
+        "as_of",
+    }
+)
+MEMO_SIZE = 20_000  # distinct texts remembered per column, so memory stays bounded
+
+
+def memoized(parse: Callable) -> Callable:
+    """``parse`` remembering what each text cell it read gave (a cell it refuses raises again)."""
+    memo: dict[str, object] = {}
+
+    def parse_once(value):
+        if value.__class__ is not str:
+            return parse(value)
+        found = memo.get(value)
+        if found is None:
+            found = parse(value)
+            if len(memo) < MEMO_SIZE:
+                memo[value] = found
+        return found
+
+    return parse_once
+
+
 class CellReader(NamedTuple):
     key: str
     position: int | None  # None: the file has no such column
@@ -175,7 +224,7 @@ def cell_readers(positions: dict[str, int], *, default_as_of: dt.date) -> tuple[
         CellReader(
             column.key,
             positions.get(column.key),
-            CELL_PARSERS[column.key],
+            memoized(CELL_PARSERS[column.key]) if column.key in MEMOIZED else CELL_PARSERS[column.key],
             column.required,
             blanks.get(column.key),
         )
@@ -194,7 +243,7 @@ def read_cells(cells: list, readers: tuple[CellReader, ...], fail: Callable) -> 
     for key, position, parse, required, blank in readers:
         value = cells[position] if position is not None and position < count else None
         # parsing.is_blank, inlined: this runs for every cell of every row.
-        if value is None or (isinstance(value, str) and not value.strip()):
+        if value is None or (value.__class__ is str and (not value or value.isspace())):
             if required:
                 fail(key, REQUIRED)
             values.append(blank)

@@ -6,7 +6,11 @@ deleted: loans of the file's branches missing from it are listed instead."""
 
 import datetime as dt
 import io
+import re
+from collections.abc import Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 
 from django.db import connection
 
@@ -25,18 +29,23 @@ MISSING_LISTED = 5000
 ANALYZE_AFTER = 5000
 
 
-def _copy_line(row: tuple) -> str:
-    out = []
-    for value in row:
-        if value is None:
-            out.append("\\N")
-        elif isinstance(value, str):
-            out.append(
-                value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-            )
-        else:
-            out.append(str(value))
-    return "\t".join(out)
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+_SPECIAL = re.compile(r"[\\\n\r]")
+
+
+def copy_line(row: tuple) -> str:
+    """One row in COPY's text format (tab-separated, \\N for NULL, backslash escapes)."""
+    if None not in row:
+        # The common case: no NULL and no character that needs escaping anywhere in the row.
+        line = "\t".join(map(str, row))
+        if line.count("\t") == len(row) - 1 and not _SPECIAL.search(line):
+            return line
+    return "\t".join(
+        "\\N" if value is None else value.translate(_ESCAPES) if value.__class__ is str else str(value)
+        for value in row
+    )
 
 
 # Loan columns the file sets: (column, value from the file). Everything else the branch
@@ -127,15 +136,49 @@ def _loan_upsert_sql() -> str:
     )
 
 
-def _stage(cursor, rows: list[LedgerRow]) -> None:
-    """The checked rows in a temporary table, dropped at commit."""
+STAGE = "ledger_stage"
+# Rows per COPY into the staging table: the rows are checked (and progress reported) between.
+STAGE_ROWS = 20_000
+
+
+@contextmanager
+def staging():
+    """The staging table, a temporary table of LedgerRow's columns, filled chunk by chunk
+    as the file is checked (stage_copy) and dropped on leaving. It is the session's own,
+    created outside the write transaction so the progress of the check can be committed
+    between chunks; filling it writes nothing anybody else can see."""
     columns = ", ".join(f"{name} {kind}" for name, kind in STAGE_TYPES.items())
-    cursor.execute("DROP TABLE IF EXISTS ledger_stage")
-    cursor.execute(f"CREATE TEMPORARY TABLE ledger_stage ({columns}) ON COMMIT DROP")
-    buffer = io.StringIO("\n".join(_copy_line(row) for row in rows) + "\n")
-    cursor.cursor.copy_expert(f"COPY ledger_stage ({', '.join(STAGE_TYPES)}) FROM STDIN", buffer)
-    cursor.execute("CREATE UNIQUE INDEX ON ledger_stage (loan_no)")
-    cursor.execute("ANALYZE ledger_stage")
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+        cursor.execute(f"CREATE TEMPORARY TABLE {STAGE} ({columns})")
+    try:
+        yield
+    finally:
+        if connection.connection is not None and not connection.needs_rollback:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {STAGE}")
+
+
+def stage_copy(rows: Iterable[LedgerRow]) -> int:
+    """The rows COPYed into the staging table in chunks of STAGE_ROWS; the number copied.
+    The rows are consumed one chunk at a time, so only one chunk of lines is ever held."""
+    rows = iter(rows)
+    copied = 0
+    while True:
+        lines = [copy_line(row) for row in islice(rows, STAGE_ROWS)]
+        if not lines:
+            return copied
+        lines.append("")
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(
+                f"COPY {STAGE} ({', '.join(STAGE_TYPES)}) FROM STDIN", io.StringIO("\n".join(lines))
+            )
+        copied += len(lines) - 1
+
+
+def _stage_ready(cursor) -> None:
+    cursor.execute(f"CREATE UNIQUE INDEX ON {STAGE} (loan_no)")
+    cursor.execute(f"ANALYZE {STAGE}")
 
 
 def _upsert_borrowers(cursor) -> list[bool]:
@@ -195,12 +238,12 @@ class Merged:
     refused: bool = False  # nothing written: a loan belongs to a branch out of the user's scope
 
 
-def merge(rows: list[LedgerRow], *, allowed_branch_ids, history: dict) -> Merged:
-    """The set-based write, inside the caller's transaction."""
+def merge(*, allowed_branch_ids, history: dict) -> Merged:
+    """The set-based write of the staged rows (see staging), inside the caller's transaction."""
     with connection.cursor() as cursor:
         advisory_xact_lock(namespace=UPLOAD_LOCK)
         history_context(cursor, {"source": "ledger_import", **history})
-        _stage(cursor, rows)
+        _stage_ready(cursor)
         # The file's existing loans locked in pk order, as the schedule sync, the payments
         # and the daily recompute lock them (the upsert below goes by loan number).
         cursor.execute(
@@ -217,7 +260,9 @@ def merge(rows: list[LedgerRow], *, allowed_branch_ids, history: dict) -> Merged
         warnings.extend(stale)
         borrower_flags = _upsert_borrowers(cursor)
         loan_flags = _upsert_loans(cursor)
-        branch_ids = sorted({row.branch_id for row in rows})
+        cursor.execute("SELECT count(*), array_agg(DISTINCT branch_id) FROM ledger_stage")
+        rows, branch_ids = cursor.fetchone()
+        branch_ids = sorted(branch_ids or [])
         missing = _missing_loans(cursor, branch_ids)
         cursor.execute("SELECT max(as_of) FROM ledger_stage")
         (newest,) = cursor.fetchone()
@@ -229,10 +274,10 @@ def merge(rows: list[LedgerRow], *, allowed_branch_ids, history: dict) -> Merged
     created = sum(1 for _id, was_created in loan_flags if was_created)
     updated = len(loan_flags) - created
     summary = {
-        "rows": len(rows),
+        "rows": rows,
         "created": created,
         "updated": updated,
-        "unchanged": len(rows) - created - updated - len(stale),
+        "unchanged": rows - created - updated - len(stale),
         "skipped_stale": len(stale),
         "borrowers_created": sum(borrower_flags),
         "borrowers_updated": len(borrower_flags) - sum(borrower_flags),

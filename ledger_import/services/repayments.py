@@ -9,6 +9,7 @@ staff does.
 """
 
 from collections.abc import Callable
+from typing import BinaryIO
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
@@ -25,7 +26,7 @@ from loans.services import loans_lock, repayment_record
 
 def repayments_import(
     *,
-    data: bytes,
+    data: bytes | BinaryIO,
     recorded_by=None,
     allowed_branch_ids: frozenset[int] | None = None,
     progress: Callable[[str, int, int], None] | None = None,

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from ledger_import.parsing import Issue, bilingual
-from ledger_import.rows import CHINESE_CLASS, LedgerRow
+from ledger_import.rows import CHINESE_CLASS
 from loans.models import PolicyLevel
 from loans.selectors import industry_policy_for
 
@@ -67,38 +67,42 @@ def stale_row_warnings(cursor) -> list[Issue]:
     ]
 
 
-def industry_policy_warnings(rows: list[LedgerRow]) -> list[Issue]:
-    """Rows whose borrower is in a restricted or prohibited industry (the ledger's industry
-    policy by GB/T 4754 code): the import report flags them for strict review."""
-
-    codes = {row.industry_code for row in rows if row.industry_code}
+def industry_policy_warnings(cursor) -> list[Issue]:
+    """Staged rows whose borrower is in a restricted or prohibited industry (the ledger's
+    industry policy by GB/T 4754 code): the import report flags them for strict review."""
+    cursor.execute("SELECT DISTINCT industry_code FROM ledger_stage WHERE industry_code <> ''")
+    codes = {code for (code,) in cursor.fetchall()}
     flagged = {code: policy for code, policy in industry_policy_for(codes).items() if policy.is_flagged}
+    if not flagged:
+        return []
+    cursor.execute(
+        "SELECT row_no, industry_code, count(*) OVER () FROM ledger_stage WHERE industry_code = ANY(%s) "
+        "ORDER BY row_no LIMIT %s",
+        [list(flagged), INDUSTRY_WARNINGS_LISTED],
+    )
+    hits = cursor.fetchall()
     issues = []
-    hits = [row for row in rows if row.industry_code in flagged]
-    for row in hits[:INDUSTRY_WARNINGS_LISTED]:
-        policy = flagged[row.industry_code]
+    for row_no, code, _count in hits:
+        policy = flagged[code]
         issues.append(
             Issue(
-                row.row_no,
+                row_no,
                 "行业代码",
                 bilingual(
                     _("Industry %(code)s (%(name)s) is %(level)s under the industry policy: strict review."),
-                    {
-                        "code": row.industry_code,
-                        "name": policy.name,
-                        "level": PolicyLevel(policy.level).label,
-                    },
+                    {"code": code, "name": policy.name, "level": PolicyLevel(policy.level).label},
                 ),
             )
         )
-    if len(hits) > INDUSTRY_WARNINGS_LISTED:
+    total = hits[0][2]
+    if total > INDUSTRY_WARNINGS_LISTED:
         issues.append(
             Issue(
                 0,
                 "行业代码",
                 bilingual(
                     _("%(count)d rows in all are in restricted or prohibited industries."),
-                    {"count": len(hits)},
+                    {"count": total},
                 ),
             )
         )

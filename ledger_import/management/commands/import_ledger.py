@@ -1,6 +1,7 @@
 import datetime as dt
 from pathlib import Path
 
+from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from ledger_import.models import BatchKind, BatchStatus
@@ -49,7 +50,8 @@ def run_file(command: BaseCommand, path: str, *, kind: str, as_of: dt.date | Non
     def echo(stage, done, total):
         command.stdout.write(f"{stage}: {done}/{total}")
 
-    batch = batch_create(data=file.read_bytes(), file_name=file.name, as_of=as_of, kind=kind, enqueue=False)
+    with file.open("rb") as handle:
+        batch = batch_create(data=File(handle), file_name=file.name, as_of=as_of, kind=kind, enqueue=False)
     batch = batch_process(batch_id=batch.pk, echo=echo)
     print_batch(command, batch)
 
