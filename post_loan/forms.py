@@ -193,4 +193,5 @@ class ComingDueFilterForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=DEFAULT_HORIZON,
+        initial=DEFAULT_HORIZON,
     )

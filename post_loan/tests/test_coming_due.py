@@ -174,6 +174,12 @@ def test_the_page_filters_by_kind_and_horizon_and_refuses_odd_values_calmly(clie
     assert client.get(reverse("coming-due")).status_code == 302  # login first
 
 
+def test_the_page_without_a_filter_shows_the_horizon_it_lists(client_for, officer, one_of_each):
+    page = client_for(officer).get(reverse("coming-due"))
+    assert page.context["horizon"] == 90
+    assert page.context["form"]["horizon"].value() == 90
+
+
 def test_api_lists_the_users_items_and_refuses_an_unknown_kind(client, officer, other_officer, one_of_each):
     token = Token.objects.create(user=other_officer)
     headers = {"authorization": f"Token {token.key}"}
