@@ -3,7 +3,8 @@ officer and approved by their branch head; the first gets a recovery through its
 The demo ledger is young and has no loss loan of its own: the loans longest overdue (the
 court case among them) are first classified 损失 by their officer, through the ordinary
 classification service (a worse class applies at once). Runs after the ledger and collection
-demos and before the snapshots; idempotent (does nothing once a write-off exists, nor
+demos and after the month-end snapshots (the write-offs are today's, after the last month
+end, so the snapshots count those loans as they were then); idempotent (does nothing once a write-off exists, nor
 without an overdue loan and a branch head to approve)."""
 
 from decimal import Decimal

@@ -85,6 +85,15 @@ FORM_PAGES = {
     "screening.forms.SignalCloseForm": FormPage("signal-detail", r.signal_pk, extra={"close": "1"}),
     "screening.forms.FaceSigningForm": FormPage("face-signing-create", r.individual_loan_id),
     "screening.forms.ReceiptForm": FormPage("receipt-list", persona="branch_head"),
+    "loans.forms.RestructuringForm": FormPage("restructuring-create", r.loan_no),
+    "loans.forms.RestructuringReviewForm": FormPage(
+        "restructuring-review", r.restructuring_in_observation, "branch_head"
+    ),
+    "post_loan.forms.ComingDueFilterForm": FormPage("coming-due", method="get"),
+    "watchlist.forms.WatchlistFilterForm": FormPage("watchlist", method="get"),
+    "writeoffs.forms.WriteOffProposeForm": FormPage("writeoff-propose", r.loss_loan_no),
+    "writeoffs.forms.WriteOffDecideForm": FormPage("writeoff-decide", r.write_off_proposed, "branch_head"),
+    "writeoffs.forms.RecoveryForm": FormPage("writeoff-recovery-create", r.write_off_approved),
 }
 
 
