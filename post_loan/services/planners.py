@@ -244,14 +244,6 @@ def planned_templates(templates: list[ActionTemplate]) -> list[ActionTemplate]:
     return sorted((t for t in templates if t.trigger in PLANNERS), key=lambda t: _STAGE.get(t.trigger, 0))
 
 
-def plan_for_loan(
-    templates: list[ActionTemplate], loan: LoanFacts, window: Window
-) -> Iterator[PlannedAction]:
-    for template in templates:
-        if template_applies(template, loan):
-            yield from PLANNERS[template.trigger](template, loan, window)
-
-
 class TemplatesByKind:
     """The templates that apply to a kind of loan (borrower type, product, guarantee), with
     their planners, worked out once per kind instead of once per loan: the daily job plans
@@ -262,7 +254,7 @@ class TemplatesByKind:
         self._by_kind: dict[tuple[str, str, str], list[tuple[ActionTemplate, Planner]]] = {}
 
     def plan(self, loan: LoanFacts, window: Window) -> Iterator[PlannedAction]:
-        """What ``plan_for_loan`` yields, in the same order."""
+        """The actions of every template that applies to the loan, in the templates' order."""
         kind = (loan.borrower_type, loan.product, loan.guarantee)
         applying = self._by_kind.get(kind)
         if applying is None:
