@@ -79,6 +79,13 @@ class PrivateRedis:
     def queue_length(self, queue: str = "default") -> int:
         return redis_py.Redis(port=self.port).llen(queue)
 
+    def drained(self) -> bool:
+        """No task waits in any queue and none is held unacknowledged by a worker (with late
+        acknowledgement a task is acknowledged once it has run)."""
+        client = redis_py.Redis(port=self.port)
+        queued = sum(client.llen(name) for name in django_settings.TASK_QUEUE_NAMES)
+        return queued == 0 and client.hlen("unacked") == 0
+
 
 @pytest.fixture
 def private_redis(tmp_path):

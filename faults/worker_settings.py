@@ -7,7 +7,13 @@ from branch_ops.settings.test import env
 
 EMAIL_BACKEND = "faults.slow_mail.SlowFileBackend"
 EMAIL_FILE_PATH = env.str("FAULTS_MAIL_DIR")
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("FAULTS_VISIBILITY_TIMEOUT", default=3)}
+# kombu looks for tasks past the visibility timeout when a worker starts, then every tenth
+# sweep of ten seconds; here every second, so a redelivery is never a hundred seconds away.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("FAULTS_VISIBILITY_TIMEOUT", default=3),
+    "unacked_restore_interval": 1,
+    "unacked_restore_throttle": 1,
+}
 CELERY_RESULT_BACKEND = None
 
 _BEAT_DAY = env.str("FAULTS_BEAT_DAY", default="")
