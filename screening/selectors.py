@@ -1,6 +1,6 @@
 """Reads of the risk screening, every list scoped through accounts.access."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.access import scope_queryset
 from loans.models import BorrowerType, IndustryPolicy, LoanStatus, PolicyLevel
@@ -55,13 +55,18 @@ def face_signings_visible_to(user) -> QuerySet[FaceSigning]:
 
 def face_signing_gaps_visible_to(user) -> QuerySet:
     """Active individual loans without a complete face-signing record (the database refuses
-    an incomplete one, so "complete" means "present")."""
+    an incomplete one, so "complete" means "present").
+
+    NOT EXISTS, not a LEFT JOIN ... IS NULL: PostgreSQL plans NOT EXISTS as an anti-join and
+    estimates its rows from the face signings, while it took the filtered left join for 0.5 %
+    of the loans and nested a loop of borrower look-ups over every active loan (11 s at a
+    million loans under load; bench/RESULTS.md)."""
     return (
         loans_visible_to(user)
         .filter(
+            ~Exists(FaceSigning.objects.filter(loan_id=OuterRef("pk"))),
             borrower__borrower_type=BorrowerType.INDIVIDUAL,
             status=LoanStatus.ACTIVE,
-            face_signing__isnull=True,
         )
         .select_related("borrower", "officer__profile")
     )
