@@ -20,6 +20,7 @@ from accounts.access import descendant_branch_ids
 from accounts.models import Branch, Role, StaffProfile
 from compliance.services import violation_approve, violation_withdraw
 from core.locks import advisory_xact_locks
+from core.queue import enqueue_coalesced_on_commit
 from core.registry import DashboardScope
 from dashboard.models import MonthlyReport, PortfolioSnapshot, SnapshotSource
 from dashboard.reports import report_data, report_pdf, report_workbook
@@ -64,9 +65,17 @@ def snapshot_build(*, as_of: dt.date, branch_ids=None) -> int:
 
 def ledger_figures_changed(*, loan_ids, as_of: dt.date) -> None:
     """LEDGER_CHANGE_HANDLERS hook: today's cached dashboard figures of these loans' branches
-    are out of date (the other branches' stay cached)."""
+    are out of date (the other branches' stay cached). A worker computes them again a few
+    seconds later, once for a whole burst of changes (an import's hundreds of chunks), so the
+    next dashboard finds them in the cache instead of computing the city's million loans."""
     loans = Loan.objects.filter(id__in=list(loan_ids)).order_by()
     ledger_branches_bump(loans.values_list("branch_id", flat=True).distinct())
+    enqueue_coalesced_on_commit(WARM_LEDGER_FIGURES_TASK, countdown=WARM_LEDGER_FIGURES_AFTER)
+
+
+WARM_LEDGER_FIGURES_TASK = "dashboard.tasks.warm_ledger_figures"
+# Seconds between a ledger change and the warm-up: the chunks of one import arrive within them.
+WARM_LEDGER_FIGURES_AFTER = 5
 
 
 # History CSV: one row per date, branch and (optionally) officer.

@@ -6,7 +6,13 @@ from celery import shared_task
 from django.utils import timezone
 
 from core.db_routers import reads_from_replica
-from dashboard.services import monthly_reports_generate_all, snapshot_build
+from core.queue import coalesced_task_started
+from dashboard.selectors import ledger_figures_warm
+from dashboard.services import (
+    WARM_LEDGER_FIGURES_TASK,
+    monthly_reports_generate_all,
+    snapshot_build,
+)
 
 
 @shared_task
@@ -30,3 +36,12 @@ def generate_monthly_reports(month: str | None = None) -> list[int]:
         first = (timezone.localdate().replace(day=1) - dt.timedelta(days=1)).replace(day=1)
     with reads_from_replica():
         return monthly_reports_generate_all(month=first)
+
+
+@shared_task
+def warm_ledger_figures() -> int:
+    """After the ledger changed (dashboard.services.ledger_figures_changed): compute today's
+    figures of the branches no longer in the cache. Reads the primary: a replica may not have
+    the change yet, and the figures would be cached stale until the next change."""
+    coalesced_task_started(WARM_LEDGER_FIGURES_TASK)
+    return ledger_figures_warm()

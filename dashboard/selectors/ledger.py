@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import connections, transaction
 from django.db.models import Count, Max, Q, Sum
 
+from accounts.models import Branch
 from core.registry import DashboardScope
 from dashboard.selectors.figures import ZERO
 from dashboard.selectors.scope import scoped, today
@@ -15,6 +16,7 @@ from loans.domain import NON_PERFORMING_CLASSES
 from loans.models import Borrower, Loan, LoanStatus
 
 TOP_OVERDUE = 10
+LEDGER_ROWS_WORK_MEM = "64MB"
 
 
 def ledger_rows(*, branch_ids, officer_id: int | None = None, borrower_type: bool = True) -> list[dict]:
@@ -39,9 +41,12 @@ def ledger_rows(*, branch_ids, officer_id: int | None = None, borrower_type: boo
         .order_by()
     )
     # At a province's million loans the planner's estimate passes jit_above_cost, and
-    # compiling the expressions costs more (~0.5 s) than it saves: off for this query.
+    # compiling the expressions costs more (~0.5 s) than it saves: off for this query. The
+    # 34,000 groups of a million loans spill the sort to disk with the default work_mem (4 MB;
+    # EXPLAIN in bench/RESULTS.md); with 64 MB they are hashed in memory.
     with transaction.atomic(using=groups.db), connections[groups.db].cursor() as cursor:
         cursor.execute("SET LOCAL jit = off")
+        cursor.execute("SET LOCAL work_mem = %s", [LEDGER_ROWS_WORK_MEM])
         groups = list(groups)
     rows: dict[tuple, dict] = {}
     for group in groups:
@@ -125,10 +130,9 @@ def _rows_key(branch_id: int, version: str) -> str:
     return f"dashboard:ledger-rows:{today()}:{branch_id}:{version}"
 
 
-def ledger_rows_cached(*, branch_ids, officer_id: int | None = None) -> list[dict]:
-    """ledger_rows of the branches (without the borrower type), each branch's rows from the
-    cache; the branches missing there are computed in one GROUP BY and cached. Constant
-    queries: none when every branch is cached, one otherwise."""
+def _rows_by_branch(branch_ids) -> tuple[dict[int, list[dict]], list[int]]:
+    """Each branch's rows, from the cache or computed (one GROUP BY for all the missing ones,
+    then cached); and the branches that were computed."""
     versions = _branch_versions(branch_ids)
     keys = {_rows_key(branch_id, version): branch_id for branch_id, version in versions.items()}
     cached = cache.get_many(list(keys))
@@ -143,10 +147,27 @@ def ledger_rows_cached(*, branch_ids, officer_id: int | None = None) -> list[dic
             LEDGER_FIGURES_TTL,
         )
         by_branch |= fresh
+    return by_branch, missing
+
+
+def ledger_rows_cached(*, branch_ids, officer_id: int | None = None) -> list[dict]:
+    """ledger_rows of the branches (without the borrower type), each branch's rows from the
+    cache; the branches missing there are computed in one GROUP BY and cached. Constant
+    queries: none when every branch is cached, one otherwise."""
+    by_branch, _ = _rows_by_branch(branch_ids)
     rows = [row for branch_rows in by_branch.values() for row in branch_rows]
     if officer_id is not None:
         rows = [row for row in rows if row["officer_id"] == officer_id]
     return rows
+
+
+def ledger_figures_warm() -> int:
+    """Compute and cache today's figures of every branch that is not in the cache, in one
+    GROUP BY, so that the first dashboard after an import does not wait for them (the task
+    dashboard.tasks.warm_ledger_figures, queued by the ledger-change hook). Returns the number
+    of branches computed."""
+    branch_ids = list(Branch.objects.values_list("id", flat=True))
+    return len(_rows_by_branch(branch_ids)[1])
 
 
 def top_overdue_borrowers(scope: DashboardScope, *, limit: int = TOP_OVERDUE) -> list[dict]:

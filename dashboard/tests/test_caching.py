@@ -2,17 +2,24 @@
 branch only; the other apps' sections are cached for DASHBOARD_SECTIONS_TTL seconds."""
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from celery.contrib.testing.worker import start_worker
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.access import role_of
+from branch_ops.celery import app
 from core.registry import DashboardScope
+from dashboard import services as dashboard_services
 from dashboard.selectors import ledger_rows_cached, sections_cached, summary
+from dashboard.selectors.ledger import _branch_versions, _rows_key
 from dashboard.services import ledger_figures_changed
 from dashboard.tests.conftest import make_loan
+from loans.models import Loan
 
 
 def _scope(branch_ids, as_of, officer_id=None, user=None):
@@ -74,3 +81,32 @@ def test_sections_are_computed_every_time_when_the_ttl_is_zero(settings, frozen_
     with CaptureQueriesContext(connection) as captured:
         sections_cached(head)
     assert len(captured) > 0
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_after_a_ledger_change_a_real_worker_computes_the_figures_before_the_next_dashboard(
+    monkeypatch, frozen_today, branch, other_branch, officer, outsider
+):
+    ours = make_loan(branch=branch, officer=officer, balance="100.00")
+    make_loan(branch=other_branch, officer=outsider, balance="200.00")
+    both = {branch.pk, other_branch.pk}
+    assert sum(row["balance"] for row in ledger_rows_cached(branch_ids=both)) == Decimal("300.00")
+    Loan.objects.filter(pk=ours.pk).update(balance=Decimal("10.00"))
+    monkeypatch.setattr(dashboard_services, "WARM_LEDGER_FIGURES_AFTER", 0)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with transaction.atomic():
+            ledger_figures_changed(loan_ids=[ours.pk], as_of=frozen_today)
+
+        def warmed():
+            version = _branch_versions([branch.pk])[branch.pk]
+            return cache.get(_rows_key(branch.pk, version)) is not None
+
+        deadline = time.monotonic() + 30
+        while not warmed():
+            assert time.monotonic() < deadline, "the worker did not compute the changed branch"
+            time.sleep(0.1)
+    with CaptureQueriesContext(connection) as captured:
+        rows = ledger_rows_cached(branch_ids=both)
+    assert sum(row["balance"] for row in rows) == Decimal("210.00")
+    assert not any("loans_loan" in query["sql"] for query in captured)
