@@ -44,7 +44,9 @@ NAVIGATION = """() => {
     bytes: n.transferSize + resources.reduce((sum, r) => sum + r.transferSize, 0),
   };
 }"""
-CHARTS_DRAWN = "document.querySelectorAll('[data-chart]').length === document.querySelectorAll('[data-chart] svg').length"
+# Functions, not expressions: Playwright polls an expression through eval, which the page's CSP
+# (script-src 'self') refuses.
+CHARTS_DRAWN = "() => document.querySelectorAll('[data-chart]').length === document.querySelectorAll('[data-chart] svg').length"
 
 
 def serve(env: dict, workers: int):
@@ -73,7 +75,7 @@ def timing(page, url: str) -> dict:
     response = page.goto(url, wait_until="load")
     if response is None or response.status != 200:
         raise RuntimeError(f"GET {url} answered {response and response.status}")
-    page.wait_for_function("performance.getEntriesByType('navigation')[0].loadEventEnd > 0")
+    page.wait_for_function("() => performance.getEntriesByType('navigation')[0].loadEventEnd > 0")
     sample = page.evaluate(NAVIGATION)
     # Charts off the first screen may be drawn just after the load event: when all are.
     page.wait_for_function(CHARTS_DRAWN)

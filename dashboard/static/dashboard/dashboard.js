@@ -8,18 +8,38 @@
 // by the time anyone scrolls: on the city dashboard the branch table fills the first screen,
 // and drawing five charts before the load event only delayed the page (issue 15 part 5).
 // Printing draws whatever is still pending.
+// ECharts itself (545 KB) is fetched only when the first chart is to be drawn (its address is
+// the data-echarts of this script's tag): a city dashboard, whose first screen has no chart,
+// reaches its load event without downloading and parsing it.
 (function () {
   "use strict";
   document.querySelectorAll(".js-print").forEach(function (button) {
     button.addEventListener("click", function () { window.print(); });
   });
   var block = document.getElementById("dashboard-charts");
-  if (!block || !window.echarts) { return; }
+  var library = document.currentScript && document.currentScript.getAttribute("data-echarts");
+  if (!block || !library) { return; }
   var data = JSON.parse(block.textContent);
   var charts = [];
   function num(value) { return value === null || value === undefined ? null : Number(value); }
   var pending = [];
+  var waiting = null;
+  function withEcharts(callback) {
+    if (window.echarts) { callback(); return; }
+    if (waiting) { waiting.push(callback); return; }
+    waiting = [callback];
+    var script = document.createElement("script");
+    script.src = library;
+    script.onload = function () {
+      waiting.forEach(function (run) { run(); });
+      waiting = null;
+    };
+    document.head.appendChild(script);
+  }
   function render(el, option) {
+    withEcharts(function () { renderNow(el, option); });
+  }
+  function renderNow(el, option) {
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption(option);
     chart.on("click", function (params) {
