@@ -17,11 +17,12 @@ from django.db.models import F
 
 from accounts.access import COLLECTION_ROLES, descendant_branch_ids
 from accounts.models import Branch, Role, StaffProfile
+from core.formatting import format_date, format_yuan
 from loan_collections.models import OPEN_STAGES, CollectionCase, PromiseStatus, PromiseToPay, Stage
 from loans.models import LoanStatus, RepaymentMethod, ScheduleLine
 from loans.services import personal_data_in_email
 from notifications.models import OutgoingEmail
-from notifications.services import email_enqueue_many, email_queue
+from notifications.services import email_enqueue_many, email_queue_many
 
 WORKLIST_KIND = "collection_worklist"
 SUMMARY_KIND = "collection_summary"
@@ -38,7 +39,11 @@ def _month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def reminder_worklists(*, day: dt.date, officer_ids: list[int]) -> dict[int, dict]:
-    """Per officer id: the rows of their worklist email. Three queries."""
+    """Per officer id: the rows of their worklist email. Three queries.
+
+    Dates and amounts are formatted here, once per row (core.formatting, the rule every page
+    uses), not by template filters in both the text and the HTML part: at a province's 2,000
+    officers and 150 rows each, the filters were a third of the run."""
     first, last = _month_bounds(day)
     lists: dict[int, dict] = {
         officer_id: {
@@ -78,8 +83,8 @@ def reminder_worklists(*, day: dt.date, officer_ids: list[int]) -> dict[int, dic
                 "borrower": name,
                 "phone": personal_data_in_email(phone),
                 "loan_no": loan_no,
-                "due_on": due_on,
-                "amount": outstanding,
+                "due_on": format_date(due_on),
+                "amount": format_yuan(outstanding),
                 "interest_settlement": method in SETTLEMENT_METHODS,
             }
         )
@@ -105,10 +110,10 @@ def reminder_worklists(*, day: dt.date, officer_ids: list[int]) -> dict[int, dic
                 "borrower": name,
                 "phone": personal_data_in_email(phone),
                 "stage": STAGE_LABELS[stage],
-                "amount": amount,
+                "amount": format_yuan(amount),
                 "days": days,
                 "next_action": next_action,
-                "next_action_on": next_on,
+                "next_action_on": format_date(next_on) if next_on else "",
             }
         )
         entry["overdue_total"] += amount
@@ -121,7 +126,12 @@ def reminder_worklists(*, day: dt.date, officer_ids: list[int]) -> dict[int, dic
     )
     for officer_id, name, phone, amount, due_on in promises:
         lists[officer_id]["promises"].append(
-            {"borrower": name, "phone": personal_data_in_email(phone), "amount": amount, "due_on": due_on}
+            {
+                "borrower": name,
+                "phone": personal_data_in_email(phone),
+                "amount": format_yuan(amount),
+                "due_on": format_date(due_on),
+            }
         )
     return lists
 
@@ -147,53 +157,58 @@ def reminders_send(*, day: dt.date, branch_ids: list[int] | None = None) -> dict
     # Summaries need every officer's figures; worklists only the officers still to mail.
     wanted = officers if pending_heads else pending_officers
     lists = reminder_worklists(day=day, officer_ids=[profile.user_id for profile in wanted])
-    created_ids, existing = [], len(officers) + len(heads) - len(pending_officers) - len(pending_heads)
-    for profile in pending_officers:
-        email, created = email_queue(
-            kind=WORKLIST_KIND,
-            key_date=day,
-            recipient=profile.user,
-            template="loan_collections/emails/worklist",
-            context={"name": profile.full_name, "day": day, **lists[profile.user_id]},
-            enqueue=False,
-        )
-        if created:
-            created_ids.append(email.pk)
-        else:
-            existing += 1
+    worklists = email_queue_many(
+        kind=WORKLIST_KIND,
+        key_date=day,
+        items=(
+            (
+                profile.user,
+                "loan_collections/emails/worklist",
+                {"name": profile.full_name, "day": day, **lists[profile.user_id]},
+            )
+            for profile in pending_officers
+        ),
+    )
+    summaries = []
     if pending_heads:
         edges = list(Branch.objects.values_list("id", "parent_id"))
-        for head in pending_heads:
-            branch_set = descendant_branch_ids(head.branch_id, edges)
-            rows = [
-                {
-                    "officer": profile.full_name,
-                    "instalments": len(lists[profile.user_id]["instalments"]),
-                    "instalment_total": lists[profile.user_id]["instalment_total"],
-                    "overdue": len(lists[profile.user_id]["overdue"]),
-                    "overdue_total": lists[profile.user_id]["overdue_total"],
-                    "promises": len(lists[profile.user_id]["promises"]),
-                }
-                for profile in officers
-                if profile.branch_id in branch_set
-            ]
-            email, created = email_queue(
-                kind=SUMMARY_KIND,
-                key_date=day,
-                recipient=head.user,
-                template="loan_collections/emails/summary",
-                context={
-                    "name": head.full_name,
-                    "day": day,
-                    "rows": rows,
-                    "overdue_total": sum((row["overdue_total"] for row in rows), ZERO),
-                    "instalment_total": sum((row["instalment_total"] for row in rows), ZERO),
-                },
-                enqueue=False,
-            )
-            if created:
-                created_ids.append(email.pk)
-            else:
-                existing += 1
+        summaries = email_queue_many(
+            kind=SUMMARY_KIND,
+            key_date=day,
+            items=(
+                (
+                    head.user,
+                    "loan_collections/emails/summary",
+                    _summary_context(head, day, officers, lists, edges),
+                )
+                for head in pending_heads
+            ),
+        )
+    created_ids = worklists + summaries
+    existing = len(officers) + len(heads) - len(created_ids)
     email_enqueue_many(email_ids=created_ids)
     return {"queued": len(created_ids), "existing": existing}
+
+
+def _summary_context(head, day: dt.date, officers, lists: dict[int, dict], edges) -> dict:
+    """A branch head's summary: one row per officer of the head's branch and those under it."""
+    branch_set = descendant_branch_ids(head.branch_id, edges)
+    rows = [
+        {
+            "officer": profile.full_name,
+            "instalments": len(lists[profile.user_id]["instalments"]),
+            "instalment_total": lists[profile.user_id]["instalment_total"],
+            "overdue": len(lists[profile.user_id]["overdue"]),
+            "overdue_total": lists[profile.user_id]["overdue_total"],
+            "promises": len(lists[profile.user_id]["promises"]),
+        }
+        for profile in officers
+        if profile.branch_id in branch_set
+    ]
+    return {
+        "name": head.full_name,
+        "day": day,
+        "rows": rows,
+        "overdue_total": sum((row["overdue_total"] for row in rows), ZERO),
+        "instalment_total": sum((row["instalment_total"] for row in rows), ZERO),
+    }

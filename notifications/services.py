@@ -15,6 +15,7 @@ the same kind, date and recipient) and, on commit, enqueues ``notifications.task
 import datetime as dt
 import logging
 import smtplib
+from collections.abc import Iterable
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -76,6 +77,69 @@ def email_queue(
     if enqueue:
         email_enqueue_many(email_ids=[email.pk])
     return email, True
+
+
+# Emails rendered and inserted at a time by email_queue_many (each holds its HTML body).
+QUEUE_MANY_CHUNK = 200
+
+
+def email_queue_many(*, kind: str, key_date: dt.date, items: Iterable[tuple]) -> list[int]:
+    """Queue many emails of one kind and date: ``items`` are (recipient, template, context).
+
+    Renders and inserts them QUEUE_MANY_CHUNK at a time, one INSERT per chunk instead of a
+    look-up and an INSERT per email (a province's day-20 run queues 2,500). A recipient who
+    has the email already is skipped, as by email_queue. Returns the ids queued now; the send
+    tasks are the caller's (email_enqueue_many), once its transaction commits."""
+    created: list[int] = []
+    chunk: list[tuple] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == QUEUE_MANY_CHUNK:
+            created += _queue_chunk(kind, key_date, chunk)
+            chunk = []
+    if chunk:
+        created += _queue_chunk(kind, key_date, chunk)
+    return created
+
+
+def _queue_chunk(kind: str, key_date: dt.date, items: list[tuple]) -> list[int]:
+    recipients = [recipient for recipient, _template, _context in items]
+    existing = set(
+        OutgoingEmail.objects.filter(kind=kind, key_date=key_date, recipient__in=recipients).values_list(
+            "recipient_id", flat=True
+        )
+    )
+    rows = []
+    for recipient, template, context in items:
+        if recipient.pk in existing:
+            continue
+        subject, text, html = email_render(template=template, context=context)
+        rows.append(
+            OutgoingEmail(
+                kind=kind,
+                key_date=key_date,
+                recipient=recipient,
+                to_address=recipient.email,
+                subject=subject,
+                body_text=text,
+                body_html=html,
+            )
+        )
+    try:
+        with transaction.atomic():
+            return [row.pk for row in OutgoingEmail.objects.bulk_create(rows)]
+    except IntegrityError:
+        # Another run queued some of them between our look and our insert: one at a time.
+        created = []
+        for row in rows:
+            try:
+                with transaction.atomic():
+                    row.pk = None
+                    row.save(force_insert=True)
+            except IntegrityError:
+                continue
+            created.append(row.pk)
+        return created
 
 
 def email_enqueue_many(*, email_ids: list[int]) -> None:

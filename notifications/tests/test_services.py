@@ -8,8 +8,9 @@ from django.core import mail
 
 from accounts.factories import UserFactory
 from branch_ops.celery import app
+from notifications import services
 from notifications.models import EmailStatus, OutgoingEmail
-from notifications.services import email_queue, email_send
+from notifications.services import email_queue, email_queue_many, email_send
 from notifications.tasks import send_email
 
 DAY = dt.date(2026, 11, 20)
@@ -35,6 +36,35 @@ def test_queuing_the_same_email_twice_keeps_one_row():
     assert created and not created_again and first.pk == second.pk
     assert OutgoingEmail.objects.count() == 1
     assert "测试邮件" in first.subject
+
+
+def _many(users):
+    items = [(user, "notifications/emails/test", {"name": user.username, "day": DAY}) for user in users]
+    return email_queue_many(kind="test", key_date=DAY, items=items)
+
+
+@pytest.mark.django_db
+def test_queuing_many_skips_whoever_has_the_email_already_in_chunks(monkeypatch):
+    monkeypatch.setattr(services, "QUEUE_MANY_CHUNK", 2)
+    users = UserFactory.create_batch(5)
+    mailed, _ = _queue(users[1])
+    ids = _many(users)
+    assert len(ids) == 4 and mailed.pk not in ids
+    rows = OutgoingEmail.objects.filter(pk__in=ids)
+    assert sorted(rows.values_list("recipient_id", flat=True)) == sorted(u.pk for u in users if u != users[1])
+    assert all("测试邮件" in row.subject for row in rows)
+    assert _many(users) == [] and OutgoingEmail.objects.count() == 5
+
+
+@pytest.mark.django_db
+def test_queuing_many_that_collides_on_insert_keeps_one_row_per_person():
+    # The same person twice in one chunk: the look finds neither, the one INSERT collides on
+    # the unique key, as with a second run inserting between our look and our INSERT.
+    user, other = UserFactory.create_batch(2)
+    ids = _many([user, other, user])
+    assert len(ids) == 2
+    assert OutgoingEmail.objects.filter(recipient=user).count() == 1
+    assert OutgoingEmail.objects.count() == 2
 
 
 @pytest.mark.django_db
