@@ -94,6 +94,8 @@ def _row(n: int, rng: random.Random, today: dt.date, days_back: int) -> list[str
         "",
         f"B000{1 + n % 8}",
         (today - dt.timedelta(days=days_back)).isoformat(),
+        "",  # 重组标志 and 重组日期 (optional): not restructured
+        "",
     ]
 
 
