@@ -271,10 +271,33 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+# The bench's own Redis database (the tests use 1, `make run` none): its cache, emptied by
+# every process that serves a bench database, so figures cached for one bench database are
+# never read for another (their branches have the same ids).
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/3"
+
+
+def bench_cache_url() -> str:
+    """Redis, as in production (BENCH_REDIS_URL, else the local Redis's database 3), emptied;
+    "" when no Redis answers: each gunicorn worker then caches in its own memory (LocMemCache,
+    which keeps a bounded number of entries), unlike production, and the figures say so."""
+    import redis
+
+    url = os.environ.get("BENCH_REDIS_URL", BENCH_REDIS_URL)
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError:
+        print(f"note: no Redis at {url}: the served application caches in per-process memory")
+        return ""
+    return url
+
+
 def served_environment(url: str) -> dict:
-    """The environment of a production-settings gunicorn on loopback over plain HTTP."""
+    """The environment of a production-settings gunicorn on loopback over plain HTTP, with
+    the bench's Redis as its cache (bench_cache_url)."""
     env = dict(os.environ)
     env.update(
+        REDIS_URL=bench_cache_url(),
         DATABASE_URL=url,
         DJANGO_SETTINGS_MODULE="branch_ops.settings.production",
         SECRET_KEY=secrets.token_hex(32),

@@ -136,7 +136,15 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # One process's memory (`make run`, tests without Redis). The dashboard keeps an entry per
+    # branch and version: LocMemCache's default of 300 entries would evict a province's 500
+    # branches' figures as fast as it stores them.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 
 # --- Auth, sessions, lockout -----------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
