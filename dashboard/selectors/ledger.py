@@ -36,7 +36,10 @@ def ledger_rows(*, branch_ids, officer_id: int | None = None, borrower_type: boo
         .annotate(
             amount=Sum("balance"),
             overdue=Sum("balance", filter=Q(days_past_due__gt=0)),
-            count=Count("id"),
+            # COUNT(*), not COUNT(id): id is not in loan_figures_idx, and counting it made
+            # PostgreSQL read the table instead of the index alone (a million loans: 679 ms
+            # hashed from the table against 351 ms grouped in index order).
+            count=Count("*"),
         )
         .order_by()
     )
