@@ -8,7 +8,7 @@ times each job at that size and prints a table with the targets of issue 15 and 
 average (``os.getloadavg``) when each job ran: the machine is shared, so read every figure
 with its load.
 
-    .venv/bin/python bench/jobs.py [--loans 100000] [--branches 500] [--officers 2000] [--reuse]
+    .venv/bin/python bench/jobs.py [--loans 100000] [--branches 500] [--officers 2000] [--reuse [--fixtures]]
                                    [--without-repayments]
 
 The day of the run is the 20th of this month (of last month before the 20th): the reminder
@@ -258,6 +258,11 @@ def main():
         "--followups", action="store_true", help="also the ledger-change handlers and the 07:00 case sync"
     )
     parser.add_argument("--without-repayments", action="store_true", help="skip run.py's year of repayments")
+    parser.add_argument(
+        "--fixtures",
+        action="store_true",
+        help="with --reuse of a database bench/run.py built: add the job fixtures first (once)",
+    )
     args = parser.parse_args()
 
     url = run.bench_database_url()
@@ -280,6 +285,7 @@ def main():
     last_month_end = today.replace(day=1) - dt.timedelta(days=1)
     if fresh:
         build_data(args, results)
+    if fresh or args.fixtures:
         add_fixtures(day, results)
     timer = Timer()
     run_jobs(day, last_month_end, timer, followups=args.followups)
