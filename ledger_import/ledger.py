@@ -222,13 +222,15 @@ class RowChecker:
         id_number, borrower_type = row.id_number, row.borrower_type
         if not id_number or not borrower_type:
             return
+        previous = self.id_types.get(id_number)
+        if previous and previous[0] == borrower_type:
+            return  # checked in an earlier row (a borrower with several loans): valid
         validator = validate_resident_id if borrower_type == BorrowerType.INDIVIDUAL else validate_credit_code
         try:
             validator(id_number)
         except ValidationError as error:
             fail("id_number", error.message, error.params)
             return
-        previous = self.id_types.get(id_number)
         if previous and previous[0] != borrower_type:
             fail(
                 "borrower_type",

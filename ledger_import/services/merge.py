@@ -42,6 +42,12 @@ def copy_line(row: tuple) -> str:
         line = "\t".join(map(str, row))
         if line.count("\t") == len(row) - 1 and not _SPECIAL.search(line):
             return line
+    else:
+        # Blank optional cells: check the other values the same way, then write \N for them.
+        texts = [str(value) for value in row if value is not None]
+        line = "\t".join(texts)
+        if line.count("\t") == len(texts) - 1 and not _SPECIAL.search(line):
+            return "\t".join(["\\N" if value is None else str(value) for value in row])
     return "\t".join(
         "\\N" if value is None else value.translate(_ESCAPES) if value.__class__ is str else str(value)
         for value in row
