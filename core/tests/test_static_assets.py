@@ -32,7 +32,7 @@ def test_layout_and_dashboard_scripts_are_deferred():
 def test_dashboard_fetches_the_light_chart_build_when_needed_and_no_page_loads_the_full_one():
     # Not a script tag of its own: dashboard.js fetches it when the first chart is drawn.
     (tag,) = scripts_of("dashboard/templates/dashboard/dashboard.html")
-    assert 'data-echarts="{% static \'vendor/echarts-5.6.0-dashboard/echarts.min.js\' %}"' in tag
+    assert "data-echarts=\"{% static 'vendor/echarts-5.6.0-dashboard/echarts.min.js' %}\"" in tag
     # The full build (1,034,102 bytes) is gone; the dashboard's build is about half of it.
     assert not (ROOT / "static" / "vendor" / "echarts-5.6.0").exists()
     assert CHARTS.stat().st_size < 600_000
