@@ -12,7 +12,9 @@ import pytest
 
 from accounts.factories import BranchFactory, make_staff
 from accounts.models import Role
+from core.queue import coalesced_task_started
 from dashboard.selectors import ledger_version_bump
+from dashboard.services import REFRESH_LEDGER_FIGURES_TASK
 
 
 def pytest_collection_modifyitems(config, items):
@@ -29,8 +31,11 @@ def fresh_ledger_figures():
     """No test sees figures cached by an earlier one: the test database numbers its branches
     from 1 again on every run, while the Redis cache outlives the run, so a cached figure
     keyed by branch ids could belong to another run's data. The home page of every branch
-    head shows the figures now, so nearly every page walk fills that cache."""
+    head shows the figures now, so nearly every page walk fills that cache. Nor does a test
+    inherit an earlier test's pending refresh of those figures (its task may be left in the
+    broker, unread, and would hold back the next one for ten minutes)."""
     ledger_version_bump()
+    coalesced_task_started(REFRESH_LEDGER_FIGURES_TASK)
 
 
 @pytest.fixture

@@ -65,17 +65,24 @@ def snapshot_build(*, as_of: dt.date, branch_ids=None) -> int:
 
 def ledger_figures_changed(*, loan_ids, as_of: dt.date) -> None:
     """LEDGER_CHANGE_HANDLERS hook: today's cached dashboard figures of these loans' branches
-    are out of date (the other branches' stay cached). A worker computes them again a few
-    seconds later, once for a whole burst of changes (an import's hundreds of chunks), so the
-    next dashboard finds them in the cache instead of computing the city's million loans."""
+    are out of date (the other branches' stay cached). A few branches (a repayment, a
+    reclassification): their figures are dropped, and the next load computes them, in
+    milliseconds. Many (an import, the daily recompute, in chunks): a worker computes every
+    branch a few seconds later, once for the whole burst, and swaps them in
+    (ledger_figures_refresh); until then the dashboard shows the figures from before."""
     loans = Loan.objects.filter(id__in=list(loan_ids)).order_by()
-    ledger_branches_bump(loans.values_list("branch_id", flat=True).distinct())
-    enqueue_coalesced_on_commit(WARM_LEDGER_FIGURES_TASK, countdown=WARM_LEDGER_FIGURES_AFTER)
+    branch_ids = list(loans.values_list("branch_id", flat=True).distinct())
+    if len(branch_ids) <= LEDGER_DROP_UP_TO:
+        ledger_branches_bump(branch_ids)
+    else:
+        enqueue_coalesced_on_commit(REFRESH_LEDGER_FIGURES_TASK, countdown=REFRESH_LEDGER_FIGURES_AFTER)
 
 
-WARM_LEDGER_FIGURES_TASK = "dashboard.tasks.warm_ledger_figures"
-# Seconds between a ledger change and the warm-up: the chunks of one import arrive within them.
-WARM_LEDGER_FIGURES_AFTER = 5
+# A change of up to this many branches drops their figures; of more, queues the refresh.
+LEDGER_DROP_UP_TO = 5
+REFRESH_LEDGER_FIGURES_TASK = "dashboard.tasks.refresh_ledger_figures"
+# Seconds between a change and the refresh: the chunks of one import arrive within them.
+REFRESH_LEDGER_FIGURES_AFTER = 5
 
 
 # History CSV: one row per date, branch and (optionally) officer.

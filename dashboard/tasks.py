@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from core.db_routers import reads_from_replica
 from core.queue import coalesced_task_started
-from dashboard.selectors import ledger_figures_warm
+from dashboard.selectors import ledger_figures_refresh
 from dashboard.services import (
-    WARM_LEDGER_FIGURES_TASK,
+    REFRESH_LEDGER_FIGURES_TASK,
     monthly_reports_generate_all,
     snapshot_build,
 )
@@ -39,9 +39,9 @@ def generate_monthly_reports(month: str | None = None) -> list[int]:
 
 
 @shared_task
-def warm_ledger_figures() -> int:
-    """After the ledger changed (dashboard.services.ledger_figures_changed): compute today's
-    figures of the branches no longer in the cache. Reads the primary: a replica may not have
-    the change yet, and the figures would be cached stale until the next change."""
-    coalesced_task_started(WARM_LEDGER_FIGURES_TASK)
-    return ledger_figures_warm()
+def refresh_ledger_figures() -> int:
+    """After a change of many branches (dashboard.services.ledger_figures_changed), and every
+    four minutes (beat): compute today's figures of every branch, then swap them in. Reads the
+    primary: a replica may not have the change yet."""
+    coalesced_task_started(REFRESH_LEDGER_FIGURES_TASK)
+    return ledger_figures_refresh()

@@ -6,7 +6,7 @@ from django.core.cache import cache
 
 from core import queue
 
-TASK = "dashboard.tasks.warm_ledger_figures"
+TASK = "dashboard.tasks.refresh_ledger_figures"
 
 
 @pytest.fixture

@@ -86,14 +86,18 @@ def ledger_rows(*, branch_ids, officer_id: int | None = None, borrower_type: boo
 
 
 # Today's figures are an aggregate over every active loan of the scope (about a second at a
-# province's 1,000,000 loans), so they are kept in the cache per branch until that branch's
-# ledger changes: loans.services.ledger_changed runs ledger_figures_changed
-# (LEDGER_CHANGE_HANDLERS), which moves on the version of the changed loans' branches only,
-# so a repayment recorded in one county recomputes that county's rows, not the city's.
-# ledger_version_bump moves every branch on at once. The expiry bounds how stale a write
-# that bypasses the hook (or a loan an import moved to another branch: the hook knows its new
-# branch only) can leave them.
+# province's 1,000,000 loans), so they are kept in the cache per branch, under each branch's
+# version. loans.services.ledger_changed runs ledger_figures_changed (LEDGER_CHANGE_HANDLERS):
+# a change of a few branches (a repayment) moves those branches' versions on, and the next
+# load computes them (milliseconds); a change of many (an import, the daily recompute) queues
+# ledger_figures_refresh, which computes every branch first and only then moves the versions
+# on, so no request computes a city. Beat runs the refresh every LEDGER_FIGURES_REFRESH
+# seconds, within the expiry, so the figures are always in the cache. ledger_version_bump
+# moves every branch on at once. The expiry bounds how stale a write that bypasses the hook
+# (or a loan an import moved to another branch: the hook knows its new branch only) can
+# leave them.
 LEDGER_FIGURES_TTL = 5 * 60
+LEDGER_FIGURES_REFRESH = 4 * 60
 LEDGER_VERSION_KEY = "dashboard:ledger-version"
 BRANCH_VERSION_KEY = "dashboard:ledger-branch-version:{}"
 
@@ -133,9 +137,9 @@ def _rows_key(branch_id: int, version: str) -> str:
     return f"dashboard:ledger-rows:{today()}:{branch_id}:{version}"
 
 
-def _rows_by_branch(branch_ids) -> tuple[dict[int, list[dict]], list[int]]:
+def _rows_by_branch(branch_ids) -> dict[int, list[dict]]:
     """Each branch's rows, from the cache or computed (one GROUP BY for all the missing ones,
-    then cached); and the branches that were computed."""
+    then cached)."""
     versions = _branch_versions(branch_ids)
     keys = {_rows_key(branch_id, version): branch_id for branch_id, version in versions.items()}
     cached = cache.get_many(list(keys))
@@ -150,27 +154,42 @@ def _rows_by_branch(branch_ids) -> tuple[dict[int, list[dict]], list[int]]:
             LEDGER_FIGURES_TTL,
         )
         by_branch |= fresh
-    return by_branch, missing
+    return by_branch
 
 
 def ledger_rows_cached(*, branch_ids, officer_id: int | None = None) -> list[dict]:
     """ledger_rows of the branches (without the borrower type), each branch's rows from the
     cache; the branches missing there are computed in one GROUP BY and cached. Constant
     queries: none when every branch is cached, one otherwise."""
-    by_branch, _ = _rows_by_branch(branch_ids)
+    by_branch = _rows_by_branch(branch_ids)
     rows = [row for branch_rows in by_branch.values() for row in branch_rows]
     if officer_id is not None:
         rows = [row for row in rows if row["officer_id"] == officer_id]
     return rows
 
 
-def ledger_figures_warm() -> int:
-    """Compute and cache today's figures of every branch that is not in the cache, in one
-    GROUP BY, so that the first dashboard after an import does not wait for them (the task
-    dashboard.tasks.warm_ledger_figures, queued by the ledger-change hook). Returns the number
-    of branches computed."""
+def ledger_figures_refresh() -> int:
+    """Compute today's figures of every branch (one GROUP BY), cache them under new versions,
+    then move each branch's version on to them: refresh, then swap. A dashboard loaded
+    meanwhile reads the figures from before, and never computes a city's million loans. A
+    branch whose version moved while this ran (a repayment) keeps that move, so its next load
+    computes it. Run by the worker after a change of many branches (ledger_figures_changed)
+    and by beat every LEDGER_FIGURES_REFRESH seconds. Returns the number of branches swapped."""
     branch_ids = list(Branch.objects.values_list("id", flat=True))
-    return len(_rows_by_branch(branch_ids)[1])
+    before = _branch_versions(branch_ids)
+    fresh: dict[int, list[dict]] = {branch_id: [] for branch_id in branch_ids}
+    for row in ledger_rows(branch_ids=branch_ids, borrower_type=False):
+        fresh[row["branch_id"]].append(row)
+    new = {branch_id: uuid.uuid4().hex for branch_id in branch_ids}
+    version = ledger_version()
+    cache.set_many(
+        {_rows_key(branch_id, f"{version}.{new[branch_id]}"): rows for branch_id, rows in fresh.items()},
+        LEDGER_FIGURES_TTL,
+    )
+    now = _branch_versions(branch_ids)
+    unmoved = [branch_id for branch_id in branch_ids if now[branch_id] == before[branch_id]]
+    cache.set_many({BRANCH_VERSION_KEY.format(branch_id): new[branch_id] for branch_id in unmoved}, None)
+    return len(unmoved)
 
 
 def top_overdue_borrowers(scope: DashboardScope, *, limit: int = TOP_OVERDUE) -> list[dict]:

@@ -7,16 +7,16 @@ from decimal import Decimal
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from accounts.access import role_of
+from accounts.models import Branch
 from branch_ops.celery import app
 from core.registry import DashboardScope
 from dashboard import services as dashboard_services
-from dashboard.selectors import ledger_rows_cached, sections_cached, summary
-from dashboard.selectors.ledger import _branch_versions, _rows_key
+from dashboard.selectors import ledger as ledger_selectors
+from dashboard.selectors import ledger_figures_refresh, ledger_rows_cached, sections_cached, summary
 from dashboard.services import ledger_figures_changed
 from dashboard.tests.conftest import make_loan
 from loans.models import Loan
@@ -83,30 +83,61 @@ def test_sections_are_computed_every_time_when_the_ttl_is_zero(settings, frozen_
     assert len(captured) > 0
 
 
+def _loans_queries(captured) -> list[str]:
+    return [query["sql"] for query in captured if "loans_loan" in query["sql"]]
+
+
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_after_a_ledger_change_a_real_worker_computes_the_figures_before_the_next_dashboard(
+def test_after_a_change_of_many_branches_a_real_worker_swaps_in_new_figures_and_no_load_computes_them(
+    monkeypatch, frozen_today, branch, other_branch, officer, outsider
+):
+    ours = make_loan(branch=branch, officer=officer, balance="100.00")
+    theirs = make_loan(branch=other_branch, officer=outsider, balance="200.00")
+    both = {branch.pk, other_branch.pk}
+    assert sum(row["balance"] for row in ledger_rows_cached(branch_ids=both)) == Decimal("300.00")
+    Loan.objects.filter(pk__in=[ours.pk, theirs.pk]).update(balance=Decimal("10.00"))
+    monkeypatch.setattr(dashboard_services, "LEDGER_DROP_UP_TO", 1)  # two branches are "many"
+    monkeypatch.setattr(dashboard_services, "REFRESH_LEDGER_FIGURES_AFTER", 0)
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        with transaction.atomic():
+            ledger_figures_changed(loan_ids=[ours.pk, theirs.pk], as_of=frozen_today)
+        deadline = time.monotonic() + 30
+        while True:
+            with CaptureQueriesContext(connection) as captured:
+                total = sum(row["balance"] for row in ledger_rows_cached(branch_ids=both))
+            # Before the swap the figures from before the change, after it the new ones;
+            # neither is ever computed by the load.
+            assert not _loans_queries(captured)
+            if total == Decimal("20.00"):
+                break
+            assert total == Decimal("300.00")
+            assert time.monotonic() < deadline, "the worker did not swap in the new figures"
+            time.sleep(0.1)
+
+
+@pytest.mark.django_db
+def test_a_refresh_keeps_the_change_of_a_branch_made_while_it_computed(
     monkeypatch, frozen_today, branch, other_branch, officer, outsider
 ):
     ours = make_loan(branch=branch, officer=officer, balance="100.00")
     make_loan(branch=other_branch, officer=outsider, balance="200.00")
     both = {branch.pk, other_branch.pk}
-    assert sum(row["balance"] for row in ledger_rows_cached(branch_ids=both)) == Decimal("300.00")
-    Loan.objects.filter(pk=ours.pk).update(balance=Decimal("10.00"))
-    monkeypatch.setattr(dashboard_services, "WARM_LEDGER_FIGURES_AFTER", 0)
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-        with transaction.atomic():
-            ledger_figures_changed(loan_ids=[ours.pk], as_of=frozen_today)
+    ledger_rows_cached(branch_ids=both)
+    computing = ledger_selectors.ledger_rows
 
-        def warmed():
-            version = _branch_versions([branch.pk])[branch.pk]
-            return cache.get(_rows_key(branch.pk, version)) is not None
+    def a_repayment_meanwhile(**kwargs):
+        rows = computing(**kwargs)
+        Loan.objects.filter(pk=ours.pk).update(balance=Decimal("60.00"))
+        ledger_figures_changed(loan_ids=[ours.pk], as_of=frozen_today)  # one branch: dropped
+        return rows
 
-        deadline = time.monotonic() + 30
-        while not warmed():
-            assert time.monotonic() < deadline, "the worker did not compute the changed branch"
-            time.sleep(0.1)
+    monkeypatch.setattr(ledger_selectors, "ledger_rows", a_repayment_meanwhile)
+    # Every branch is swapped in (the city branch and the other sub-branch) except ours.
+    assert ledger_figures_refresh() == Branch.objects.exclude(pk=branch.pk).count() == 2
+    monkeypatch.setattr(ledger_selectors, "ledger_rows", computing)
     with CaptureQueriesContext(connection) as captured:
         rows = ledger_rows_cached(branch_ids=both)
-    assert sum(row["balance"] for row in rows) == Decimal("210.00")
-    assert not any("loans_loan" in query["sql"] for query in captured)
+    assert sum(row["balance"] for row in rows) == Decimal("260.00")
+    (computed,) = _loans_queries(captured)
+    assert f"IN ({branch.pk})" in computed
