@@ -42,7 +42,7 @@ messages: $(STAMP)
 
 ## Benchmark the ledger import: 100,000 generated rows imported, then re-imported (rows/s).
 bench-import: $(STAMP)
-	$(BIN)/python manage.py migrate --noinput --verbosity 0
+	DATABASE_URL="$${BENCH_DATABASE_URL:-$$DATABASE_URL}" $(BIN)/python manage.py migrate --noinput --verbosity 0
 	$(BIN)/python bench/bench_import.py
 
 ## Back up the database (DATABASE_URL, else the embedded one) to BACKUP_DIR (default var/backups), pg_dump -Fc.
