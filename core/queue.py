@@ -21,9 +21,9 @@ def _pending_key(task_name: str) -> str:
 
 def enqueue_coalesced_on_commit(task_name: str, *, countdown: float) -> None:
     """Send the task (without arguments) ``countdown`` seconds after the current transaction
-    commits, unless one is already pending: a burst of calls (the ledger-change handlers of a
-    million-row import, 500 chunks) runs the task once, after the burst. The task calls
-    ``coalesced_task_started`` first, so a call made while it runs sends one more."""
+    commits, unless one is already pending: the calls of a burst (the ledger-change handlers
+    of a million-row import, 500 chunks) made before the task starts send it once. The task
+    calls ``coalesced_task_started`` first, so a call made once it runs sends one more."""
 
     def send():
         if cache.add(_pending_key(task_name), 1, timeout=int(countdown) + PENDING_GRACE):

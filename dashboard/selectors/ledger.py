@@ -91,13 +91,12 @@ def ledger_rows(*, branch_ids, officer_id: int | None = None, borrower_type: boo
 # a change of a few branches (a repayment) moves those branches' versions on, and the next
 # load computes them (milliseconds); a change of many (an import, the daily recompute) queues
 # ledger_figures_refresh, which computes every branch first and only then moves the versions
-# on, so no request computes a city. Beat runs the refresh every LEDGER_FIGURES_REFRESH
-# seconds, within the expiry, so the figures are always in the cache. ledger_version_bump
-# moves every branch on at once. The expiry bounds how stale a write that bypasses the hook
-# (or a loan an import moved to another branch: the hook knows its new branch only) can
-# leave them.
+# on, so no request computes a city. Beat runs the refresh every four minutes
+# (branch_ops/settings/schedule.py), within the expiry, so the figures are always in the
+# cache. ledger_version_bump moves every branch on at once. The expiry bounds how stale a
+# write that bypasses the hook (or a loan an import moved to another branch: the hook knows
+# its new branch only) can leave them.
 LEDGER_FIGURES_TTL = 5 * 60
-LEDGER_FIGURES_REFRESH = 4 * 60
 LEDGER_VERSION_KEY = "dashboard:ledger-version"
 BRANCH_VERSION_KEY = "dashboard:ledger-branch-version:{}"
 
@@ -174,7 +173,7 @@ def ledger_figures_refresh() -> int:
     meanwhile reads the figures from before, and never computes a city's million loans. A
     branch whose version moved while this ran (a repayment) keeps that move, so its next load
     computes it. Run by the worker after a change of many branches (ledger_figures_changed)
-    and by beat every LEDGER_FIGURES_REFRESH seconds. Returns the number of branches swapped."""
+    and by beat every four minutes. Returns the number of branches swapped."""
     branch_ids = list(Branch.objects.values_list("id", flat=True))
     before = _branch_versions(branch_ids)
     fresh: dict[int, list[dict]] = {branch_id: [] for branch_id in branch_ids}
