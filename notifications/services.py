@@ -42,6 +42,20 @@ def email_render(*, template: str, context: dict, language: str | None = None) -
     return subject, text, html
 
 
+def _email_row(*, kind: str, key_date: dt.date, recipient, template: str, context: dict) -> OutgoingEmail:
+    """The unsaved row of one email, rendered in the default language."""
+    subject, text, html = email_render(template=template, context=context)
+    return OutgoingEmail(
+        kind=kind,
+        key_date=key_date,
+        recipient=recipient,
+        to_address=recipient.email,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+    )
+
+
 def email_queue(
     *,
     kind: str,
@@ -59,18 +73,10 @@ def email_queue(
     existing = OutgoingEmail.objects.filter(kind=kind, key_date=key_date, recipient=recipient).first()
     if existing is not None:
         return existing, False
-    subject, text, html = email_render(template=template, context=context)
+    email = _email_row(kind=kind, key_date=key_date, recipient=recipient, template=template, context=context)
     try:
         with transaction.atomic():
-            email = OutgoingEmail.objects.create(
-                kind=kind,
-                key_date=key_date,
-                recipient=recipient,
-                to_address=recipient.email,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-            )
+            email.save(force_insert=True)
     except IntegrityError:
         # Another worker or beat queued it between our look and our insert.
         return OutgoingEmail.objects.get(kind=kind, key_date=key_date, recipient=recipient), False
@@ -109,22 +115,11 @@ def _queue_chunk(kind: str, key_date: dt.date, items: list[tuple]) -> list[int]:
             "recipient_id", flat=True
         )
     )
-    rows = []
-    for recipient, template, context in items:
-        if recipient.pk in existing:
-            continue
-        subject, text, html = email_render(template=template, context=context)
-        rows.append(
-            OutgoingEmail(
-                kind=kind,
-                key_date=key_date,
-                recipient=recipient,
-                to_address=recipient.email,
-                subject=subject,
-                body_text=text,
-                body_html=html,
-            )
-        )
+    rows = [
+        _email_row(kind=kind, key_date=key_date, recipient=recipient, template=template, context=context)
+        for recipient, template, context in items
+        if recipient.pk not in existing
+    ]
     try:
         with transaction.atomic():
             return [row.pk for row in OutgoingEmail.objects.bulk_create(rows)]

@@ -136,9 +136,10 @@ def _rows_key(branch_id: int, version: str) -> str:
     return f"dashboard:ledger-rows:{today()}:{branch_id}:{version}"
 
 
-def _rows_by_branch(branch_ids) -> dict[int, list[dict]]:
-    """Each branch's rows, from the cache or computed (one GROUP BY for all the missing ones,
-    then cached)."""
+def ledger_rows_cached(*, branch_ids, officer_id: int | None = None) -> list[dict]:
+    """ledger_rows of the branches (without the borrower type), each branch's rows from the
+    cache; the branches missing there are computed in one GROUP BY and cached. Constant
+    queries: none when every branch is cached, one otherwise."""
     versions = _branch_versions(branch_ids)
     keys = {_rows_key(branch_id, version): branch_id for branch_id, version in versions.items()}
     cached = cache.get_many(list(keys))
@@ -153,14 +154,6 @@ def _rows_by_branch(branch_ids) -> dict[int, list[dict]]:
             LEDGER_FIGURES_TTL,
         )
         by_branch |= fresh
-    return by_branch
-
-
-def ledger_rows_cached(*, branch_ids, officer_id: int | None = None) -> list[dict]:
-    """ledger_rows of the branches (without the borrower type), each branch's rows from the
-    cache; the branches missing there are computed in one GROUP BY and cached. Constant
-    queries: none when every branch is cached, one otherwise."""
-    by_branch = _rows_by_branch(branch_ids)
     rows = [row for branch_rows in by_branch.values() for row in branch_rows]
     if officer_id is not None:
         rows = [row for row in rows if row["officer_id"] == officer_id]

@@ -37,17 +37,14 @@ _SPECIAL = re.compile(r"[\\\n\r]")
 
 def copy_line(row: tuple) -> str:
     """One row in COPY's text format (tab-separated, \\N for NULL, backslash escapes)."""
-    if None not in row:
-        # The common case: no NULL and no character that needs escaping anywhere in the row.
-        line = "\t".join(map(str, row))
-        if line.count("\t") == len(row) - 1 and not _SPECIAL.search(line):
-            return line
-    else:
-        # Blank optional cells: check the other values the same way, then write \N for them.
-        texts = [str(value) for value in row if value is not None]
-        line = "\t".join(texts)
-        if line.count("\t") == len(texts) - 1 and not _SPECIAL.search(line):
-            return "\t".join(["\\N" if value is None else str(value) for value in row])
+    # The common case: no character that needs escaping in any value (blank optional cells,
+    # None, are written \N and set aside for the check).
+    present = row if None not in row else [value for value in row if value is not None]
+    line = "\t".join(map(str, present))
+    if line.count("\t") == len(present) - 1 and not _SPECIAL.search(line):
+        return (
+            line if present is row else "\t".join(["\\N" if value is None else str(value) for value in row])
+        )
     return "\t".join(
         "\\N" if value is None else value.translate(_ESCAPES) if value.__class__ is str else str(value)
         for value in row
